@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+class EnvVariables {
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+  @IsOptional() @IsString() DATABASE_URL?: string;
+  @IsString() DATA_DIR = './data';
+  @IsOptional() @Matches(/^[^:\s]+:\d+$/, { message: 'TEMPORAL_ADDRESS must be host:port' }) TEMPORAL_ADDRESS?: string;
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535) TEMPORAL_PORT = 7233;
+  @IsString() TEMPORAL_NAMESPACE = 'default';
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535) TEMPORAL_UI_PORT = 8233;
+  @IsOptional() @IsString() TEMPORAL_CLI?: string;
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) FACEBOOK_GRAPH_URL = 'https://graph.facebook.com';
+  @Matches(/^v\d+\.\d+$/) FACEBOOK_GRAPH_VERSION = 'v25.0';
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) TWITTER_API_URL = 'https://api.x.com';
+  @IsOptional() @IsString() @MinLength(16) SECRET_KEY?: string;
+  @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  @Type(() => Number) @IsInt() @Min(1024) WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+}
+
+export interface AppConfig {
+  port: number;
+  dataDir: string;
+  /** Unset means: embedded, or whatever `DATA_DIR/endpoints.json` says. */
+  databaseUrl: string | null;
+  temporal: {
+    address: string | null;
+    port: number;
+    namespace: string;
+    uiPort: number;
+    cli: string | null;
+  };
+  facebook: { graphUrl: string; graphVersion: string };
+  twitter: { apiUrl: string };
+  secretKey: Buffer;
+  adminPassword: string | null;
+  logLevel: string;
+  webhookBodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+export interface Endpoints {
+  databaseUrl: string;
+  temporalAddress: string;
+}
+
+export function endpointsFile(dataDir: string): string {
+  return join(dataDir, 'endpoints.json');
+}
+
+export function readEndpoints(dataDir: string): Endpoints | null {
+  const file = endpointsFile(dataDir);
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
+}
+
+export function writeEndpoints(dataDir: string, endpoints: Endpoints): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(endpointsFile(dataDir), JSON.stringify(endpoints, null, 2) + '\n');
+}
+
+/** The key that encrypts platform credentials: `SECRET_KEY`, else one generated once into `DATA_DIR`. */
+function loadSecretKey(dataDir: string, fromEnv: string | undefined): Buffer {
+  if (fromEnv) return Buffer.from(fromEnv, 'utf8');
+  const file = join(dataDir, 'secret.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}
+
+/** Validates the environment once, at boot; nothing else in the project reads `process.env`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const vars = plainToInstance(EnvVariables, present, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    throw new ConfigError(`Invalid environment variables:\n  ${lines.join('\n  ')}`);
+  }
+  const dataDir = resolve(vars.DATA_DIR);
+  return {
+    port: vars.PORT,
+    dataDir,
+    databaseUrl: vars.DATABASE_URL ?? null,
+    temporal: {
+      address: vars.TEMPORAL_ADDRESS ?? null,
+      port: vars.TEMPORAL_PORT,
+      namespace: vars.TEMPORAL_NAMESPACE,
+      uiPort: vars.TEMPORAL_UI_PORT,
+      cli: vars.TEMPORAL_CLI ?? null,
+    },
+    facebook: { graphUrl: stripSlash(vars.FACEBOOK_GRAPH_URL), graphVersion: vars.FACEBOOK_GRAPH_VERSION },
+    twitter: { apiUrl: stripSlash(vars.TWITTER_API_URL) },
+    secretKey: loadSecretKey(dataDir, vars.SECRET_KEY),
+    adminPassword: vars.ADMIN_PASSWORD ?? null,
+    logLevel: vars.LOG_LEVEL,
+    webhookBodyLimitBytes: vars.WEBHOOK_BODY_LIMIT_BYTES,
+  };
+}
+
+/**
+ * For a process that joins a running system (`npm run start:gateway`, `start:worker`): explicit variables win,
+ * else the endpoints that `npm start` wrote.
+ */
+export function resolveEndpoints(config: AppConfig): Endpoints {
+  const written = readEndpoints(config.dataDir);
+  const databaseUrl = config.databaseUrl ?? written?.databaseUrl;
+  const temporalAddress = config.temporal.address ?? written?.temporalAddress;
+  if (!databaseUrl || !temporalAddress) {
+    throw new ConfigError(
+      `DATABASE_URL and TEMPORAL_ADDRESS are not set and ${endpointsFile(config.dataDir)} does not exist: ` +
+        'set them, or run `npm start`, which starts embedded PostgreSQL and Temporal and writes that file.',
+    );
+  }
+  return { databaseUrl, temporalAddress };
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,77 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { InteractionState, InteractionType, Platform } from './domain';
+
+export const TASK_QUEUE = 'social-routing';
+
+export const SearchAttributes = {
+  Platform: defineSearchAttributeKey('Platform', SearchAttributeType.KEYWORD),
+  InteractionType: defineSearchAttributeKey('InteractionType', SearchAttributeType.KEYWORD),
+  Workgroup: defineSearchAttributeKey('Workgroup', SearchAttributeType.KEYWORD),
+  Agent: defineSearchAttributeKey('Agent', SearchAttributeType.KEYWORD),
+  InteractionState: defineSearchAttributeKey('InteractionState', SearchAttributeType.KEYWORD),
+} as const;
+
+export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SearchAttributes) as (keyof typeof SearchAttributes)[];
+
+/** Deterministic per thread, so concurrent deliveries of one conversation land in one workflow. */
+export function interactionWorkflowId(platform: Platform, conversationKey: string): string {
+  return `interaction-${platform}-${conversationKey}`;
+}
+
+export interface InteractionWorkflowInput {
+  interactionId: string;
+  platform: Platform;
+  type: InteractionType;
+  /** Set when the interaction starts already connected (a private reply escalated from a public thread). */
+  connectedAgentId?: string;
+}
+
+export interface CustomerMessageSignal {
+  interactionId: string;
+  messageId: string;
+}
+
+export interface OfferCreatedSignal {
+  interactionId: string;
+  offerId: string;
+  agentId: string;
+  agentName: string;
+  expiresAt: string;
+}
+
+export interface AgentReplySignal {
+  interactionId: string;
+  messageId: string;
+}
+
+export interface AgentActionInput {
+  interactionId: string;
+  agentId: string;
+}
+
+export interface WrapUpInput extends AgentActionInput {
+  code: string | null;
+}
+
+export interface InteractionSnapshot {
+  interactionId: string;
+  state: InteractionState;
+  agentId: string | null;
+}
+
+export const customerMessageSignal = defineSignal<[CustomerMessageSignal]>('customerMessage');
+export const offerCreatedSignal = defineSignal<[OfferCreatedSignal]>('offerCreated');
+export const agentReplySignal = defineSignal<[AgentReplySignal]>('agentReply');
+
+export const acceptUpdate = defineUpdate<InteractionSnapshot, [AgentActionInput]>('accept');
+export const disconnectUpdate = defineUpdate<InteractionSnapshot, [AgentActionInput]>('disconnect');
+export const wrapUpUpdate = defineUpdate<InteractionSnapshot, [WrapUpInput]>('wrapUp');
+
+/** Failure types the workflow's update validators raise; the gateway maps them to 409. */
+export enum InteractionConflict {
+  NOT_OFFERED_TO_AGENT = 'NOT_OFFERED_TO_AGENT',
+  NOT_CONNECTED_TO_AGENT = 'NOT_CONNECTED_TO_AGENT',
+  NOT_IN_WRAPUP = 'NOT_IN_WRAPUP',
+  WRONG_INTERACTION = 'WRONG_INTERACTION',
+}

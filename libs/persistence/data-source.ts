@@ -1,0 +1,40 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    applicationName,
+    extra: { max: 20 },
+  };
+}
+
+/** Any number of processes may boot at once: an advisory lock makes exactly one of them apply pending migrations. */
+export async function runMigrations(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(7710001)');
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(7710001)');
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+export async function openDataSource(url: string, applicationName: string): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(url, applicationName));
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  return dataSource;
+}
