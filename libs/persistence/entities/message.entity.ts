@@ -6,6 +6,12 @@ export interface MessageAttachment {
   url: string | null;
 }
 
+export interface DeliveryError {
+  code: string;
+  message: string;
+  platform: unknown;
+}
+
 export interface MessageRevision {
   text: string | null;
   replacedAt: string;
@@ -38,7 +44,7 @@ export class MessageEntity {
   @Column({ name: 'edited_at', type: 'timestamptz', nullable: true }) editedAt!: Date | null;
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true }) deletedAt!: Date | null;
   @Column({ name: 'delivery_status', type: 'text', nullable: true }) deliveryStatus!: DeliveryStatus | null;
-  @Column({ name: 'delivery_error', type: 'text', nullable: true }) deliveryError!: string | null;
+  @Column({ name: 'delivery_error', type: 'jsonb', nullable: true }) deliveryError!: DeliveryError | null;
   @Column({ name: 'routed_at', type: 'timestamptz', nullable: true }) routedAt!: Date | null;
   @Column({ type: 'jsonb', nullable: true }) raw!: unknown;
 }

@@ -153,7 +153,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         edited_at timestamptz,
         deleted_at timestamptz,
         delivery_status text CHECK (delivery_status IN ('pending','sent','failed')),
-        delivery_error text,
+        delivery_error jsonb,
         routed_at timestamptz,
         raw jsonb
       )`);

@@ -1,0 +1,84 @@
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import type { DataSource } from 'typeorm';
+import type { DeliveryStatus } from '@switchboard/contracts';
+import {
+  RetryableSendError,
+  TransitionConflictError,
+  type InteractionLifecycle,
+  type ReplySender,
+  type RoutingSettings,
+} from '@switchboard/interactions';
+import { publish } from '@switchboard/persistence';
+
+export interface InteractionActivityDeps {
+  dataSource: DataSource;
+  lifecycle: InteractionLifecycle;
+  replies: ReplySender;
+}
+
+/** Attempts before a reply that keeps failing for a retryable reason is recorded as failed. */
+export const REPLY_MAX_ATTEMPTS = 8;
+
+/** Maps domain errors to Temporal failures, once, at the activity edge. */
+async function atEdge<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TransitionConflictError) {
+      throw ApplicationFailure.nonRetryable(error.message, 'TransitionConflict');
+    }
+    if (error instanceof RetryableSendError) {
+      const retryAt = error.error.retryAt ? Date.parse(error.error.retryAt) : NaN;
+      const delay = Number.isNaN(retryAt) ? undefined : Math.max(1000, retryAt - Date.now());
+      throw ApplicationFailure.create({
+        message: error.message,
+        type: error.error.code,
+        ...(delay ? { nextRetryDelay: delay } : {}),
+      });
+    }
+    throw error;
+  }
+}
+
+export function createInteractionActivities({ dataSource, lifecycle, replies }: InteractionActivityDeps) {
+  return {
+    async enqueueInteraction(input: { interactionId: string }): Promise<RoutingSettings> {
+      return atEdge(() => lifecycle.enqueue(input.interactionId));
+    },
+
+    async expireOffer(input: { interactionId: string; offerId: string }): Promise<{ expired: boolean }> {
+      return atEdge(() => lifecycle.expireOffer(input));
+    },
+
+    async connectInteraction(input: { interactionId: string; agentId: string }): Promise<void> {
+      return atEdge(() => lifecycle.connect(input));
+    },
+
+    async disconnectInteraction(input: { interactionId: string; agentId: string }): Promise<void> {
+      return atEdge(() => lifecycle.disconnect(input));
+    },
+
+    async completeInteraction(input: { interactionId: string; wrapUpCode: string | null; reason: string }): Promise<void> {
+      return atEdge(() => lifecycle.complete(input));
+    },
+
+    async sendReply(input: { messageId: string }): Promise<DeliveryStatus> {
+      const finalAttempt = activityInfo().attempt >= REPLY_MAX_ATTEMPTS;
+      return atEdge(() => replies.send(input.messageId, finalAttempt));
+    },
+
+    /** For a reply whose sending failed in an unforeseen way: the agent sees it failed instead of pending forever. */
+    async failReply(input: { messageId: string; error: string }): Promise<void> {
+      await dataSource.transaction(async (manager) => {
+        await manager.query(
+          `UPDATE messages SET delivery_status = 'failed', delivery_error = $2
+            WHERE id = $1 AND delivery_status = 'pending'`,
+          [input.messageId, JSON.stringify({ code: 'UNKNOWN', message: input.error, platform: null })],
+        );
+        await publish(manager, { kind: 'message.updated', messageId: input.messageId });
+      });
+    },
+  };
+}
+
+export type InteractionActivities = ReturnType<typeof createInteractionActivities>;

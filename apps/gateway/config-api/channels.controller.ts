@@ -1,0 +1,155 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { DataSource } from 'typeorm';
+import { Role } from '@switchboard/contracts';
+import { ChannelEntity } from '@switchboard/persistence';
+import { Roles } from '../auth/auth.decorators';
+import { ApiError } from '../core/api-error';
+import { IdPipe } from '../core/id.pipe';
+import { DATA_SOURCE } from '../core/tokens';
+import { mapConstraintErrors } from './db-errors';
+import { assertExisting } from './references';
+import { IsSkillMap } from './skills.validator';
+
+class KeywordsDto {
+  @ApiPropertyOptional({ type: [String], description: 'at least one must appear' })
+  @IsOptional() @IsArray() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(100, { each: true })
+  any?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'all must appear' })
+  @IsOptional() @IsArray() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(100, { each: true })
+  all?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'none may appear' })
+  @IsOptional() @IsArray() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(100, { each: true })
+  none?: string[];
+}
+
+export class CreateChannelDto {
+  @ApiProperty({ example: 'Acme care' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray() @ArrayNotEmpty() @ArrayUnique() @IsUUID('all', { each: true }) accountIds!: string[];
+  @ApiPropertyOptional({ type: KeywordsDto, description: 'whole words, case- and accent-insensitive; #tags and @mentions' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => KeywordsDto) keywords?: KeywordsDto;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'workgroup for public posts, comments, tweets' })
+  @IsOptional() @IsUUID() publicWorkgroupId?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'workgroup for Messenger and X DMs' })
+  @IsOptional() @IsUUID() privateWorkgroupId?: string | null;
+  @ApiPropertyOptional({ default: 0, description: 'higher wins among matching channels; also the queue priority' })
+  @IsOptional() @IsInt() @Min(-1000) @Max(1000) priority?: number;
+  @ApiPropertyOptional({ example: { billing: 3 }, description: 'minimum skill levels an agent needs' })
+  @IsOptional() @IsObject() @IsSkillMap() skills?: Record<string, number>;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+class UpdateChannelDto extends PartialType(CreateChannelDto) {}
+
+export function channelView(c: ChannelEntity) {
+  return {
+    id: c.id,
+    name: c.name,
+    accountIds: c.accountIds,
+    keywords: c.keywords,
+    publicWorkgroupId: c.publicWorkgroupId,
+    privateWorkgroupId: c.privateWorkgroupId,
+    priority: c.priority,
+    skills: c.skills,
+    enabled: c.enabled,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+const keywordsOf = (dto: KeywordsDto | undefined) => ({ any: dto?.any ?? [], all: dto?.all ?? [], none: dto?.none ?? [] });
+
+@ApiTags('configuration')
+@ApiBearerAuth()
+@Roles(Role.ADMIN)
+@Controller('api/channels')
+export class ChannelsController {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(ChannelEntity);
+  }
+
+  private async find(id: string): Promise<ChannelEntity> {
+    const found = await this.repo.findOneBy({ id });
+    if (!found) throw ApiError.notFound('channel', id);
+    return found;
+  }
+
+  private async checkReferences(body: Partial<CreateChannelDto>): Promise<void> {
+    await assertExisting(this.dataSource, 'accounts', 'accountIds', body.accountIds ?? []);
+    await assertExisting(this.dataSource, 'workgroups', 'publicWorkgroupId', [body.publicWorkgroupId]);
+    await assertExisting(this.dataSource, 'workgroups', 'privateWorkgroupId', [body.privateWorkgroupId]);
+  }
+
+  @Get()
+  async list() {
+    return (await this.repo.find({ order: { priority: 'DESC', createdAt: 'ASC' } })).map(channelView);
+  }
+
+  @Post()
+  async create(@Body() body: CreateChannelDto) {
+    await this.checkReferences(body);
+    if (!body.publicWorkgroupId && !body.privateWorkgroupId) {
+      throw ApiError.badRequest('invalid publicWorkgroupId, privateWorkgroupId', [
+        { field: 'publicWorkgroupId', message: 'a channel needs at least one workgroup' },
+      ]);
+    }
+    const entity = this.repo.create({
+      name: body.name,
+      accountIds: body.accountIds,
+      keywords: keywordsOf(body.keywords),
+      publicWorkgroupId: body.publicWorkgroupId ?? null,
+      privateWorkgroupId: body.privateWorkgroupId ?? null,
+      priority: body.priority ?? 0,
+      skills: body.skills ?? {},
+      enabled: body.enabled ?? true,
+    });
+    return channelView(await mapConstraintErrors(() => this.repo.save(entity)));
+  }
+
+  @Get(':id')
+  async get(@Param('id', IdPipe) id: string) {
+    return channelView(await this.find(id));
+  }
+
+  @Patch(':id')
+  async update(@Param('id', IdPipe) id: string, @Body() body: UpdateChannelDto) {
+    const entity = await this.find(id);
+    await this.checkReferences(body);
+    if (body.name !== undefined) entity.name = body.name;
+    if (body.accountIds !== undefined) entity.accountIds = body.accountIds;
+    if (body.keywords !== undefined) entity.keywords = keywordsOf(body.keywords);
+    if (body.publicWorkgroupId !== undefined) entity.publicWorkgroupId = body.publicWorkgroupId;
+    if (body.privateWorkgroupId !== undefined) entity.privateWorkgroupId = body.privateWorkgroupId;
+    if (body.priority !== undefined) entity.priority = body.priority;
+    if (body.skills !== undefined) entity.skills = body.skills;
+    if (body.enabled !== undefined) entity.enabled = body.enabled;
+    return channelView(await mapConstraintErrors(() => this.repo.save(entity)));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', IdPipe) id: string) {
+    await this.find(id);
+    await mapConstraintErrors(() => this.repo.delete({ id }));
+  }
+}

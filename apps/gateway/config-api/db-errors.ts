@@ -1,0 +1,18 @@
+import { QueryFailedError } from 'typeorm';
+import { ApiError } from '../core/api-error';
+
+/** Turns PostgreSQL constraint violations into 409s that say what clashed. */
+export async function mapConstraintErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof QueryFailedError) {
+      const driver = error.driverError as { code?: string; detail?: string; constraint?: string };
+      if (driver.code === '23505') throw ApiError.conflict('already exists', [driver.detail ?? driver.constraint]);
+      if (driver.code === '23503') {
+        throw ApiError.conflict('still referenced by other records', [driver.detail ?? driver.constraint]);
+      }
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,124 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import { Role } from '@switchboard/contracts';
+import { WorkgroupEntity } from '@switchboard/persistence';
+import { Roles } from '../auth/auth.decorators';
+import { ApiError } from '../core/api-error';
+import { IdPipe } from '../core/id.pipe';
+import { DATA_SOURCE } from '../core/tokens';
+import { mapConstraintErrors } from './db-errors';
+import { assertExisting } from './references';
+
+class OverflowDto {
+  @ApiProperty({ description: 'seconds in queue before the interaction also overflows' })
+  @IsInt() @Min(1) @Max(7 * 24 * 3600) afterSeconds!: number;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() workgroupId!: string;
+}
+
+export class CreateWorkgroupDto {
+  @ApiProperty({ example: 'Social Care' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
+  @ApiPropertyOptional({ default: 30, description: 'seconds an agent has to accept an offer' })
+  @IsOptional() @IsInt() @Min(5) @Max(3600) acceptTimeoutSeconds?: number;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() wrapUpRequired?: boolean;
+  @ApiPropertyOptional({ default: 120, nullable: true, description: 'null: wrap-up waits for the agent' })
+  @IsOptional() @IsInt() @Min(1) @Max(86400) wrapUpTimeoutSeconds?: number | null;
+  @ApiPropertyOptional({ default: 300, description: 'answered within this many seconds counts toward service level' })
+  @IsOptional() @IsInt() @Min(1) @Max(7 * 24 * 3600) serviceLevelSeconds?: number;
+  @ApiPropertyOptional({ type: OverflowDto, nullable: true })
+  @IsOptional() @ValidateNested() @Type(() => OverflowDto) overflow?: OverflowDto | null;
+}
+
+class UpdateWorkgroupDto extends PartialType(CreateWorkgroupDto) {}
+
+export function workgroupView(w: WorkgroupEntity) {
+  return {
+    id: w.id,
+    name: w.name,
+    acceptTimeoutSeconds: w.acceptTimeoutSeconds,
+    wrapUpRequired: w.wrapUpRequired,
+    wrapUpTimeoutSeconds: w.wrapUpTimeoutSeconds,
+    serviceLevelSeconds: w.serviceLevelSeconds,
+    overflow:
+      w.overflowWorkgroupId && w.overflowAfterSeconds
+        ? { afterSeconds: w.overflowAfterSeconds, workgroupId: w.overflowWorkgroupId }
+        : null,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
+}
+
+@ApiTags('configuration')
+@ApiBearerAuth()
+@Roles(Role.ADMIN)
+@Controller('api/workgroups')
+export class WorkgroupsController {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(WorkgroupEntity);
+  }
+
+  private async find(id: string): Promise<WorkgroupEntity> {
+    const found = await this.repo.findOneBy({ id });
+    if (!found) throw ApiError.notFound('workgroup', id);
+    return found;
+  }
+
+  @Get()
+  @Roles(Role.ADMIN, Role.SUPERVISOR)
+  async list() {
+    return (await this.repo.find({ order: { name: 'ASC' } })).map(workgroupView);
+  }
+
+  @Post()
+  async create(@Body() body: CreateWorkgroupDto) {
+    await assertExisting(this.dataSource, 'workgroups', 'overflow.workgroupId', [body.overflow?.workgroupId]);
+    const entity = this.repo.create({
+      name: body.name,
+      acceptTimeoutSeconds: body.acceptTimeoutSeconds ?? 30,
+      wrapUpRequired: body.wrapUpRequired ?? false,
+      wrapUpTimeoutSeconds: body.wrapUpTimeoutSeconds === undefined ? 120 : body.wrapUpTimeoutSeconds,
+      serviceLevelSeconds: body.serviceLevelSeconds ?? 300,
+      overflowAfterSeconds: body.overflow?.afterSeconds ?? null,
+      overflowWorkgroupId: body.overflow?.workgroupId ?? null,
+    });
+    return workgroupView(await mapConstraintErrors(() => this.repo.save(entity)));
+  }
+
+  @Get(':id')
+  @Roles(Role.ADMIN, Role.SUPERVISOR)
+  async get(@Param('id', IdPipe) id: string) {
+    return workgroupView(await this.find(id));
+  }
+
+  @Patch(':id')
+  async update(@Param('id', IdPipe) id: string, @Body() body: UpdateWorkgroupDto) {
+    const entity = await this.find(id);
+    if (body.overflow?.workgroupId === id) {
+      throw ApiError.badRequest('invalid overflow.workgroupId', [
+        { field: 'overflow.workgroupId', message: 'a workgroup cannot overflow into itself' },
+      ]);
+    }
+    await assertExisting(this.dataSource, 'workgroups', 'overflow.workgroupId', [body.overflow?.workgroupId]);
+    if (body.name !== undefined) entity.name = body.name;
+    if (body.acceptTimeoutSeconds !== undefined) entity.acceptTimeoutSeconds = body.acceptTimeoutSeconds;
+    if (body.wrapUpRequired !== undefined) entity.wrapUpRequired = body.wrapUpRequired;
+    if (body.wrapUpTimeoutSeconds !== undefined) entity.wrapUpTimeoutSeconds = body.wrapUpTimeoutSeconds;
+    if (body.serviceLevelSeconds !== undefined) entity.serviceLevelSeconds = body.serviceLevelSeconds;
+    if (body.overflow !== undefined) {
+      entity.overflowAfterSeconds = body.overflow?.afterSeconds ?? null;
+      entity.overflowWorkgroupId = body.overflow?.workgroupId ?? null;
+    }
+    return workgroupView(await mapConstraintErrors(() => this.repo.save(entity)));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', IdPipe) id: string) {
+    await this.find(id);
+    await mapConstraintErrors(() => this.repo.delete({ id }));
+  }
+}

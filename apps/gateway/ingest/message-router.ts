@@ -1,0 +1,217 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  customerMessageSignal,
+  InteractionState,
+  interactionWorkflowId,
+  OPEN_INTERACTION_STATES,
+  SearchAttributes,
+  TASK_QUEUE,
+  type InteractionType,
+  type Platform,
+} from '@switchboard/contracts';
+import { recordEvent } from '@switchboard/interactions';
+import type { Logger } from '@switchboard/observability';
+import { publish, queryOne, queryRows } from '@switchboard/persistence';
+import { selectChannel, type KeywordRules, type RoutableChannel } from '@switchboard/routing';
+import type { interactionWorkflow } from '@switchboard/workflows';
+import { DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
+import { WorkQueue } from './work-queue';
+
+interface StoredMessage {
+  id: string;
+  platform: Platform;
+  account_id: string;
+  conversation_key: string;
+  interaction_id: string | null;
+  customer_id: string | null;
+  visibility: string;
+  text: string | null;
+  routed_at: Date | null;
+  type: InteractionType;
+}
+
+interface InteractionRow {
+  id: string;
+  type: InteractionType;
+  state: InteractionState;
+  workflow_id: string | null;
+}
+
+interface ChannelRow extends RoutableChannel {
+  keywords: KeywordRules;
+}
+
+/** How the router reaches the thread's workflow once the database knows the interaction. */
+interface Delivery {
+  interaction: InteractionRow;
+  messageId: string;
+  platform: Platform;
+}
+
+/** Unrouted messages older than this are picked up by the sweep (the in-process path normally routes in ms). */
+const SWEEP_AGE_SECONDS = 5;
+const SWEEP_INTERVAL_MS = 5_000;
+
+/**
+ * Turns a stored message into interaction work: joins the thread's open interaction, or lets the account's channels
+ * decide (route, filter, or nothing), then signals-with-start the thread's workflow. `routed_at` is set only after
+ * Temporal accepted the signal, so a crash anywhere in between is repaired by the sweep.
+ */
+@Injectable()
+export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly queue: WorkQueue<string>;
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.queue = new WorkQueue(8, (id) => this.route(id), (error, id) =>
+      this.logger.warn({ err: error, messageId: id }, 'routing failed; the sweep will retry'),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweepTimer = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.logger.warn({ err: error }, 'routing sweep failed'));
+    }, SWEEP_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.queue.idle();
+  }
+
+  routeSoon(messageIds: string[]): void {
+    if (messageIds.length > 0) this.queue.push(...messageIds);
+  }
+
+  async sweep(): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource,
+      `SELECT id FROM messages WHERE routed_at IS NULL AND direction = 'inbound'
+          AND received_at < now() - make_interval(secs => $1)
+        ORDER BY received_at LIMIT 500`,
+      [SWEEP_AGE_SECONDS],
+    );
+    this.routeSoon(rows.map((row) => row.id));
+    return rows.length;
+  }
+
+  async route(messageId: string): Promise<void> {
+    const delivery = await this.dataSource.transaction((manager) => this.assign(manager, messageId));
+    if (delivery) await this.deliver(delivery);
+    await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [messageId]);
+  }
+
+  private async assign(manager: EntityManager, messageId: string): Promise<Delivery | null> {
+    const message = await queryOne<StoredMessage>(
+      manager,
+      `SELECT m.id, m.platform, m.account_id, m.conversation_key, m.interaction_id, m.customer_id, m.visibility,
+              m.text, m.routed_at,
+              CASE WHEN m.visibility = 'public' THEN 'conversation' ELSE 'directMessage' END AS type
+         FROM messages m WHERE m.id = $1 FOR UPDATE SKIP LOCKED`,
+      [messageId],
+    );
+    if (!message || message.routed_at) return null;
+
+    if (message.interaction_id) {
+      const interaction = await this.interactionById(manager, message.interaction_id);
+      return interaction?.workflow_id ? { interaction, messageId, platform: message.platform } : null;
+    }
+
+    const open = await this.openInteraction(manager, message);
+    const interaction = open ?? (await this.openNew(manager, message));
+    if (!interaction) return null;
+    await manager.query('UPDATE messages SET interaction_id = $2 WHERE id = $1', [message.id, interaction.id]);
+    await publish(manager, { kind: 'message.created', messageId: message.id });
+    return interaction.workflow_id ? { interaction, messageId, platform: message.platform } : null;
+  }
+
+  private async interactionById(manager: EntityManager, id: string): Promise<InteractionRow | null> {
+    return queryOne<InteractionRow>(manager, 'SELECT id, type, state, workflow_id FROM interactions WHERE id = $1', [
+      id,
+    ]);
+  }
+
+  private async openInteraction(manager: EntityManager, message: StoredMessage): Promise<InteractionRow | null> {
+    return queryOne<InteractionRow>(
+      manager,
+      `SELECT id, type, state, workflow_id FROM interactions
+        WHERE platform = $1 AND conversation_key = $2 AND state = ANY($3) FOR UPDATE`,
+      [message.platform, message.conversation_key, OPEN_INTERACTION_STATES],
+    );
+  }
+
+  /** A first message (or the first after the last interaction completed): the channels decide. */
+  private async openNew(manager: EntityManager, message: StoredMessage): Promise<InteractionRow | null> {
+    const channels = await queryRows<ChannelRow>(
+      manager,
+      `SELECT id, account_ids AS "accountIds", keywords, public_workgroup_id AS "publicWorkgroupId",
+              private_workgroup_id AS "privateWorkgroupId", priority, skills, enabled, created_at AS "createdAt"
+         FROM channels WHERE $1::uuid = ANY(account_ids) AND enabled`,
+      [message.account_id],
+    );
+    const decision = selectChannel(channels, message.account_id, message.type, message.text);
+    if (decision.kind === 'unrouted') return null;
+
+    const filtered = decision.kind === 'filtered';
+    const workflowId = filtered ? null : interactionWorkflowId(message.platform, message.conversation_key);
+    const inserted = await queryRows<InteractionRow>(
+      manager,
+      `INSERT INTO interactions (type, platform, account_id, channel_id, conversation_key, state, workgroup_id,
+                                 priority, skills, customer_id, queued_at, workflow_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'queued' THEN now() END, $11)
+       ON CONFLICT (platform, conversation_key) WHERE state IN ('queued', 'offered', 'connected', 'wrapup')
+       DO NOTHING
+       RETURNING id, type, state, workflow_id`,
+      [
+        message.type,
+        message.platform,
+        message.account_id,
+        decision.channel.id,
+        message.conversation_key,
+        filtered ? InteractionState.FILTERED : InteractionState.QUEUED,
+        filtered ? null : decision.workgroupId,
+        decision.channel.priority,
+        JSON.stringify(decision.channel.skills ?? {}),
+        message.customer_id,
+        workflowId,
+      ],
+    );
+    const created = inserted[0];
+    // Another message of the thread opened it a moment ago: join that one.
+    if (!created) return this.openInteraction(manager, message);
+    await recordEvent(manager, {
+      interactionId: created.id,
+      type: filtered ? 'filtered' : 'queued',
+      state: created.state,
+      workgroupId: filtered ? null : decision.workgroupId,
+      data: { channelId: decision.channel.id, messageId: message.id },
+    });
+    await publish(manager, { kind: 'interaction', interactionId: created.id });
+    return created;
+  }
+
+  private async deliver({ interaction, messageId, platform }: Delivery): Promise<void> {
+    if (!interaction.workflow_id) return;
+    await this.temporal.workflow.signalWithStart<typeof interactionWorkflow, [{ interactionId: string; messageId: string }]>(
+      'interactionWorkflow',
+      {
+        workflowId: interaction.workflow_id,
+        taskQueue: TASK_QUEUE,
+        args: [{ interactionId: interaction.id, platform, type: interaction.type }],
+        signal: customerMessageSignal,
+        signalArgs: [{ interactionId: interaction.id, messageId }],
+        typedSearchAttributes: [
+          { key: SearchAttributes.Platform, value: platform },
+          { key: SearchAttributes.InteractionType, value: interaction.type },
+          { key: SearchAttributes.InteractionState, value: InteractionState.QUEUED },
+        ],
+      },
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { InteractionState, Visibility } from '@switchboard/contracts';
+import { CurrentUser } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { ApiError } from '../core/api-error';
+import { IdPipe } from '../core/id.pipe';
+import { InteractionsService } from './interactions.service';
+
+class InteractionQueryDto {
+  @ApiPropertyOptional({ enum: InteractionState }) @IsOptional() @IsEnum(InteractionState) state?: InteractionState;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() workgroupId?: string;
+  @ApiPropertyOptional({ description: 'only interactions assigned to me (always so for agents)' })
+  @IsOptional() @Transform(({ value }) => value === 'true' || value === true) @IsBoolean() mine?: boolean;
+  @ApiPropertyOptional({ default: 100, maximum: 500 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class ReplyDto {
+  @ApiProperty({ example: 'Sorry to hear that! Could you share your order number?' })
+  @IsString() @MinLength(1) @MaxLength(10000) text!: string;
+  @ApiProperty({ enum: Visibility, description: 'public: on the thread; private: Messenger / X DM' })
+  @IsEnum(Visibility) visibility!: Visibility;
+}
+
+export class WrapUpDto {
+  @ApiProperty({ example: 'resolved' }) @IsString() @MinLength(1) @MaxLength(50) code!: string;
+}
+
+class TransferDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() workgroupId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() agentId?: string;
+}
+
+@ApiTags('interactions')
+@ApiBearerAuth()
+@Controller('api/interactions')
+export class InteractionsController {
+  constructor(private readonly interactions: InteractionsService) {}
+
+  @Get()
+  async list(@CurrentUser() user: Principal, @Query() query: InteractionQueryDto) {
+    return this.interactions.list(user, query);
+  }
+
+  @Get(':id')
+  async get(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string) {
+    return this.interactions.detail(user, id);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  async accept(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string) {
+    return this.interactions.accept(user, id);
+  }
+
+  @Post(':id/replies')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'the reply, deliveryStatus "pending"; it becomes "sent" or "failed"' })
+  async reply(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string, @Body() body: ReplyDto) {
+    return this.interactions.reply(user, id, body.text, body.visibility);
+  }
+
+  @Post(':id/disconnect')
+  @HttpCode(200)
+  async disconnect(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string) {
+    return this.interactions.disconnect(user, id);
+  }
+
+  @Post(':id/wrapup')
+  @HttpCode(200)
+  async wrapUp(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string, @Body() body: WrapUpDto) {
+    return this.interactions.wrapUp(user, id, body.code);
+  }
+
+  @Post(':id/transfer')
+  @HttpCode(501)
+  transfer(@Param('id', IdPipe) _id: string, @Body() body: TransferDto): never {
+    void body;
+    throw new ApiError(501, 'transfer is not available yet');
+  }
+}

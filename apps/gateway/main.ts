@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { loadConfig, resolveEndpoints, type AppConfig, type Endpoints } from '@switchboard/config';
+import { createLogger, type Logger } from '@switchboard/observability';
+import { AppModule } from './app.module';
+import { HttpExceptionFilter } from './core/http-exception.filter';
+import { createValidationPipe } from './core/validation';
+
+const API_BODY_LIMIT = '256kb';
+
+export async function createGateway(config: AppConfig, endpoints: Endpoints, logger: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, endpoints, logger), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  // Webhooks need the raw bytes for their signatures; the API takes JSON.
+  app.use('/webhooks', express.raw({ type: () => true, limit: config.webhookBodyLimitBytes }));
+  app.use('/api', express.json({ limit: API_BODY_LIMIT }));
+  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useGlobalFilters(new HttpExceptionFilter(logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Switchboard')
+      .setDescription(
+        'Routes Facebook and X customer care to contact-center agents. Errors are `{"error", "details"}`; ' +
+          'the agent WebSocket is `GET /ws?token=<token>`.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const endpoints = resolveEndpoints(config);
+  const logger = createLogger('gateway', config.logLevel);
+  const app = await createGateway(config, endpoints, logger);
+  await app.listen(config.port, '0.0.0.0');
+  logger.info({ port: config.port }, 'gateway listening');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

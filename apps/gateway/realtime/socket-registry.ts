@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import type { WebSocket } from 'ws';
+import { Role, type ServerEventName } from '@switchboard/contracts';
+import { hasRole, type Principal } from '../auth/principal';
+
+/** The sockets connected to this gateway instance, by user; supervisors also get everything routed to "watchers". */
+@Injectable()
+export class SocketRegistry {
+  private readonly byUser = new Map<string, Set<WebSocket>>();
+  private readonly watchers = new Set<WebSocket>();
+
+  add(principal: Principal, socket: WebSocket): void {
+    const sockets = this.byUser.get(principal.id) ?? new Set<WebSocket>();
+    sockets.add(socket);
+    this.byUser.set(principal.id, sockets);
+    if (hasRole(principal, Role.SUPERVISOR, Role.ADMIN)) this.watchers.add(socket);
+  }
+
+  remove(principal: Principal, socket: WebSocket): void {
+    const sockets = this.byUser.get(principal.id);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) this.byUser.delete(principal.id);
+    this.watchers.delete(socket);
+  }
+
+  /** Sends to the sockets of these users and, when `watchers`, of every supervisor: each socket at most once. */
+  send(userIds: readonly (string | null | undefined)[], watchers: boolean, event: ServerEventName, data: unknown): void {
+    const targets = new Set<WebSocket>(watchers ? this.watchers : []);
+    for (const id of userIds) {
+      if (id) this.byUser.get(id)?.forEach((socket) => targets.add(socket));
+    }
+    if (targets.size === 0) return;
+    const frame = JSON.stringify({ event, data });
+    for (const socket of targets) {
+      if (socket.readyState === socket.OPEN) socket.send(frame);
+    }
+  }
+
+  get supervisorsConnected(): boolean {
+    return this.watchers.size > 0;
+  }
+
+  all(): WebSocket[] {
+    return [...this.byUser.values()].flatMap((sockets) => [...sockets]);
+  }
+}

@@ -1,0 +1,109 @@
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  parseFacebookWebhook,
+  parseTwitterWebhook,
+  twitterCrcResponse,
+  verifyFacebookSignature,
+  verifyTwitterSignature,
+  type NormalizedEvent,
+} from '@switchboard/platforms';
+import { Public } from '../auth/auth.decorators';
+import { ApiError } from '../core/api-error';
+import { IngestService } from '../ingest/ingest.service';
+import { AccountDirectory } from '../ingest/account-directory';
+
+function rawBody(request: Request): Buffer {
+  const body = request.body as unknown;
+  if (!Buffer.isBuffer(body) || body.length === 0) throw ApiError.badRequest('empty request body');
+  return body;
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw ApiError.badRequest('request body is not valid JSON');
+  }
+}
+
+/**
+ * What Meta and X call. The signature is checked over the raw bytes before anything is parsed, and the answer is
+ * given once the events are stored: routing to Temporal happens after the acknowledgement.
+ */
+@Public()
+@ApiExcludeController()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly directory: AccountDirectory,
+    private readonly ingest: IngestService,
+  ) {}
+
+  @Get('facebook')
+  async verifyFacebook(@Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+    const accounts = await this.directory.facebook();
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    const ok =
+      query['hub.mode'] === 'subscribe' &&
+      typeof challenge === 'string' &&
+      accounts.some((account) => account.credentials.verifyToken === token);
+    if (!ok) {
+      response.status(403).type('text/plain').send('verification failed');
+      return;
+    }
+    response.status(200).type('text/plain').send(challenge);
+  }
+
+  @Post('facebook')
+  @HttpCode(200)
+  async receiveFacebook(@Req() request: Request) {
+    const raw = rawBody(request);
+    const header = request.header('x-hub-signature-256');
+    const accounts = await this.directory.facebook();
+    const signedBy = new Set(
+      accounts
+        .filter((account) => verifyFacebookSignature(account.credentials.appSecret, raw, header))
+        .map((account) => account.platformAccountId),
+    );
+    if (signedBy.size === 0) throw ApiError.unauthorized('missing or invalid X-Hub-Signature-256');
+    const events = parseFacebookWebhook(parseJson(raw));
+    return this.store(events.filter((event) => signedBy.has(event.accountPlatformId)));
+  }
+
+  @Get('twitter')
+  async crc(@Query('crc_token') crcToken: string | undefined) {
+    if (!crcToken) throw ApiError.badRequest('missing crc_token', [{ field: 'crc_token', message: 'required' }]);
+    const [account] = (await this.directory.twitter()).sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
+    if (!account) throw ApiError.notFound('X account', 'any');
+    return twitterCrcResponse(account.credentials.consumerSecret, crcToken);
+  }
+
+  @Post('twitter')
+  @HttpCode(200)
+  async receiveTwitter(@Req() request: Request) {
+    const raw = rawBody(request);
+    const header = request.header('x-twitter-webhooks-signature');
+    const accounts = await this.directory.twitter();
+    const signedBy = new Set(
+      accounts
+        .filter((account) => verifyTwitterSignature(account.credentials.consumerSecret, raw, header))
+        .map((account) => account.platformAccountId),
+    );
+    if (signedBy.size === 0) throw ApiError.unauthorized('missing or invalid x-twitter-webhooks-signature');
+    const events = parseTwitterWebhook(parseJson(raw));
+    return this.store(events.filter((event) => signedBy.has(event.accountPlatformId)));
+  }
+
+  private async store(events: NormalizedEvent[]) {
+    try {
+      const stored = await this.ingest.store(events);
+      return { received: events.length, stored: stored.length };
+    } catch (error) {
+      // Storage is down: the platform must retry, so nothing is acknowledged.
+      throw ApiError.unavailable(`could not store the events: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

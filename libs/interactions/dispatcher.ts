@@ -1,0 +1,170 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  AgentStatus,
+  capacityKey,
+  InteractionState,
+  type InteractionType,
+  type OfferCreatedSignal,
+} from '@switchboard/contracts';
+import { publish, queryOne, queryRows } from '@switchboard/persistence';
+import { recordEvent } from './interaction-events';
+
+/** Tells an interaction's workflow about its offer; Temporal's signal in production. */
+export type OfferSink = (workflowId: string, offer: OfferCreatedSignal) => Promise<void>;
+
+export interface DispatchedOffer {
+  workflowId: string;
+  signal: OfferCreatedSignal;
+}
+
+interface QueuedRow {
+  id: string;
+  type: InteractionType;
+  workgroup_id: string;
+  skills: Record<string, number>;
+  workflow_id: string;
+}
+
+interface AgentRow {
+  id: string;
+  username: string;
+}
+
+/** One lock for all assignment: each transaction makes one offer, so it is held for milliseconds. */
+const DISPATCH_LOCK = 7710002;
+const MAX_OFFERS_PER_PASS = 200;
+
+/**
+ * Chooses who gets what, in PostgreSQL: the oldest waiting interaction (highest priority first) goes to the available
+ * agent of its workgroup who has the skills and a free slot for its type and has waited longest since their last
+ * offer. One transaction per offer; the workflow learns of it by signal and owns the accept timer.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sink: OfferSink,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  /** Offers as many waiting interactions of these workgroups (all when null) as agents can take. */
+  async dispatch(workgroupIds: readonly string[] | null): Promise<DispatchedOffer[]> {
+    const offers: DispatchedOffer[] = [];
+    if (workgroupIds !== null && workgroupIds.length === 0) return offers;
+    for (let i = 0; i < MAX_OFFERS_PER_PASS; i++) {
+      const offer = await this.dataSource.transaction((manager) => this.offerOne(manager, workgroupIds));
+      if (!offer) break;
+      offers.push(offer);
+      await this.sink(offer.workflowId, offer.signal).catch(this.onError);
+    }
+    return offers;
+  }
+
+  /** Dispatch in the background: callers that free capacity must not wait for it nor fail because of it. */
+  dispatchSoon(workgroupIds: readonly string[] | null): void {
+    this.dispatch(workgroupIds).catch(this.onError);
+  }
+
+  private async offerOne(manager: EntityManager, workgroupIds: readonly string[] | null): Promise<DispatchedOffer | null> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
+    const queued = await queryRows<QueuedRow>(
+      manager,
+      `SELECT id, type, workgroup_id, skills, workflow_id FROM interactions
+        WHERE state = 'queued' AND workflow_id IS NOT NULL AND workgroup_id IS NOT NULL
+          AND ($1::uuid[] IS NULL OR workgroup_id = ANY($1::uuid[]))
+        ORDER BY priority DESC, queued_at ASC
+        LIMIT 50`,
+      [workgroupIds],
+    );
+    for (const interaction of queued) {
+      const agent = await this.findAgent(manager, interaction);
+      if (agent) return this.offer(manager, interaction, agent);
+    }
+    return null;
+  }
+
+  private async findAgent(manager: EntityManager, interaction: QueuedRow): Promise<AgentRow | null> {
+    return queryOne<AgentRow>(
+      manager,
+      `SELECT u.id, u.username FROM users u
+        WHERE u.status = $1 AND $2::uuid = ANY(u.workgroup_ids)
+          AND NOT EXISTS (
+            SELECT 1 FROM jsonb_each_text($3::jsonb) need
+             WHERE COALESCE((u.skills ->> need.key)::numeric, 0) < need.value::numeric)
+          AND (SELECT count(*) FROM interactions x
+                WHERE x.agent_id = u.id AND x.type = $4 AND x.state IN ('offered', 'connected', 'wrapup'))
+              < COALESCE((u.capacity ->> $5)::int, 0)
+        ORDER BY u.last_offered_at ASC NULLS FIRST, u.status_changed_at ASC
+        LIMIT 1`,
+      [
+        AgentStatus.AVAILABLE,
+        interaction.workgroup_id,
+        JSON.stringify(interaction.skills ?? {}),
+        interaction.type,
+        capacityKey(interaction.type),
+      ],
+    );
+  }
+
+  private async offer(manager: EntityManager, interaction: QueuedRow, agent: AgentRow): Promise<DispatchedOffer> {
+    const updated = await queryOne<{ offer_id: string; offer_expires_at: Date }>(
+      manager,
+      `UPDATE interactions i
+          SET state = 'offered', agent_id = $2, offer_id = gen_random_uuid(), offered_at = now(),
+              offer_expires_at = now() + make_interval(secs => w.accept_timeout_seconds)
+         FROM workgroups w
+        WHERE i.id = $1 AND i.state = 'queued' AND w.id = i.workgroup_id
+        RETURNING i.offer_id, i.offer_expires_at`,
+      [interaction.id, agent.id],
+    );
+    if (!updated) throw new Error(`interaction ${interaction.id} left the queue during dispatch`);
+    await manager.query('UPDATE users SET last_offered_at = now() WHERE id = $1', [agent.id]);
+    const expiresAt = new Date(updated.offer_expires_at).toISOString();
+    await recordEvent(manager, {
+      interactionId: interaction.id,
+      type: 'offered',
+      state: InteractionState.OFFERED,
+      agentId: agent.id,
+      workgroupId: interaction.workgroup_id,
+      data: { offerId: updated.offer_id, expiresAt },
+    });
+    await publish(
+      manager,
+      { kind: 'offer', interactionId: interaction.id, agentId: agent.id, offerId: updated.offer_id, expiresAt },
+      { kind: 'interaction', interactionId: interaction.id },
+    );
+    return {
+      workflowId: interaction.workflow_id,
+      signal: {
+        interactionId: interaction.id,
+        offerId: updated.offer_id,
+        agentId: agent.id,
+        agentName: agent.username,
+        expiresAt,
+      },
+    };
+  }
+
+  /**
+   * Safety net for a lost signal (a crash between commit and signal): an offer still open well past its expiry is
+   * signalled again; the workflow expires it at once.
+   */
+  async resignalStaleOffers(graceSeconds = 15): Promise<number> {
+    const stale = (await this.dataSource.query(
+      `SELECT i.id, i.workflow_id, i.agent_id, i.offer_id, i.offer_expires_at, u.username
+         FROM interactions i JOIN users u ON u.id = i.agent_id
+        WHERE i.state = 'offered' AND i.offer_expires_at < now() - make_interval(secs => $1)
+        LIMIT 100`,
+      [graceSeconds],
+    )) as { id: string; workflow_id: string; agent_id: string; offer_id: string; offer_expires_at: Date; username: string }[];
+    for (const row of stale) {
+      await this.sink(row.workflow_id, {
+        interactionId: row.id,
+        offerId: row.offer_id,
+        agentId: row.agent_id,
+        agentName: row.username,
+        expiresAt: new Date(row.offer_expires_at).toISOString(),
+      }).catch(this.onError);
+    }
+    return stale.length;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './dispatcher';
+export * from './interaction-events';
+export * from './interaction-lifecycle';
+export * from './reply-sender';
+export * from './temporal-offer-sink';

@@ -1,0 +1,219 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { AgentStatus, InteractionState } from '@switchboard/contracts';
+import { publish, queryOne, queryRows } from '@switchboard/persistence';
+import type { Dispatcher } from './dispatcher';
+import { recordEvent } from './interaction-events';
+
+export interface RoutingSettings {
+  interactionId: string;
+  state: InteractionState;
+  workgroupId: string | null;
+  workgroupName: string | null;
+  acceptTimeoutSeconds: number;
+  wrapUpRequired: boolean;
+  wrapUpTimeoutSeconds: number | null;
+  agentId: string | null;
+  agentName: string | null;
+}
+
+/** A step the workflow asked for no longer fits the row: a bug or an operator's hand, never worth a retry. */
+export class TransitionConflictError extends Error {}
+
+interface LockedInteraction {
+  id: string;
+  state: InteractionState;
+  agent_id: string | null;
+  workgroup_id: string | null;
+  offer_id: string | null;
+}
+
+/**
+ * The interaction's steps as the workflow takes them. Each is one transaction that updates the row, appends the
+ * reporting event and notifies the gateways; each is idempotent, because an activity may run more than once.
+ */
+export class InteractionLifecycle {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  private async lock(manager: EntityManager, interactionId: string): Promise<LockedInteraction> {
+    const row = await queryOne<LockedInteraction>(
+      manager,
+      'SELECT id, state, agent_id, workgroup_id, offer_id FROM interactions WHERE id = $1 FOR UPDATE',
+      [interactionId],
+    );
+    if (!row) throw new TransitionConflictError(`interaction ${interactionId} does not exist`);
+    return row;
+  }
+
+  async routingSettings(interactionId: string): Promise<RoutingSettings> {
+    const row = await queryOne<{
+      state: InteractionState;
+      workgroup_id: string | null;
+      name: string | null;
+      accept_timeout_seconds: number | null;
+      wrap_up_required: boolean | null;
+      wrap_up_timeout_seconds: number | null;
+      agent_id: string | null;
+      username: string | null;
+    }>(
+      this.dataSource,
+      `SELECT i.state, i.workgroup_id, w.name, w.accept_timeout_seconds, w.wrap_up_required, w.wrap_up_timeout_seconds,
+              i.agent_id, u.username
+         FROM interactions i
+         LEFT JOIN workgroups w ON w.id = i.workgroup_id
+         LEFT JOIN users u ON u.id = i.agent_id
+        WHERE i.id = $1`,
+      [interactionId],
+    );
+    if (!row) throw new TransitionConflictError(`interaction ${interactionId} does not exist`);
+    return {
+      interactionId,
+      state: row.state,
+      workgroupId: row.workgroup_id,
+      workgroupName: row.name,
+      acceptTimeoutSeconds: row.accept_timeout_seconds ?? 30,
+      wrapUpRequired: row.wrap_up_required ?? false,
+      wrapUpTimeoutSeconds: row.wrap_up_timeout_seconds,
+      agentId: row.agent_id,
+      agentName: row.username,
+    };
+  }
+
+  /** The interaction waits in its workgroup's queue; dispatch runs at once in case an agent is free. */
+  async enqueue(interactionId: string): Promise<RoutingSettings> {
+    const settings = await this.routingSettings(interactionId);
+    if (settings.state === InteractionState.QUEUED && settings.workgroupId) {
+      await this.dispatcher.dispatch([settings.workgroupId]);
+    }
+    return settings;
+  }
+
+  /**
+   * An offer that was not accepted in time goes back to the queue, keeping its place. The agent who let it ring is
+   * set away, as Genesys and Flex do, so the next offers go to someone who is there.
+   */
+  async expireOffer(input: { interactionId: string; offerId: string }): Promise<{ expired: boolean }> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      const row = await this.lock(manager, input.interactionId);
+      if (row.state !== InteractionState.OFFERED || row.offer_id !== input.offerId) return null;
+      await manager.query(
+        `UPDATE interactions SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL
+          WHERE id = $1`,
+        [row.id],
+      );
+      await recordEvent(manager, {
+        interactionId: row.id,
+        type: 'offer.timeout',
+        state: InteractionState.QUEUED,
+        agentId: row.agent_id,
+        workgroupId: row.workgroup_id,
+        data: { offerId: input.offerId },
+      });
+      const away = await queryRows<{ id: string }>(
+        manager,
+        `UPDATE users SET status = 'away', status_changed_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
+        [row.agent_id, AgentStatus.AVAILABLE],
+      );
+      await publish(manager, {
+        kind: 'interaction',
+        interactionId: row.id,
+        ...(row.agent_id ? { alsoNotify: [row.agent_id] } : {}),
+      });
+      if (away.length > 0 && row.agent_id) await publish(manager, { kind: 'agent', agentId: row.agent_id });
+      return row;
+    });
+    if (!result) return { expired: false };
+    if (result.workgroup_id) await this.dispatcher.dispatch([result.workgroup_id]);
+    return { expired: true };
+  }
+
+  async connect(input: { interactionId: string; agentId: string }): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const row = await this.lock(manager, input.interactionId);
+      if (row.state === InteractionState.CONNECTED && row.agent_id === input.agentId) return;
+      if (row.state !== InteractionState.OFFERED || row.agent_id !== input.agentId) {
+        throw new TransitionConflictError(`interaction ${row.id} is ${row.state}, not offered to ${input.agentId}`);
+      }
+      await manager.query(
+        `UPDATE interactions SET state = 'connected', connected_at = now(), offer_id = NULL, offer_expires_at = NULL
+          WHERE id = $1`,
+        [row.id],
+      );
+      await recordEvent(manager, {
+        interactionId: row.id,
+        type: 'connected',
+        state: InteractionState.CONNECTED,
+        agentId: input.agentId,
+        workgroupId: row.workgroup_id,
+      });
+      await publish(manager, { kind: 'interaction', interactionId: row.id });
+    });
+  }
+
+  async disconnect(input: { interactionId: string; agentId: string }): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const row = await this.lock(manager, input.interactionId);
+      if (row.state === InteractionState.WRAPUP || row.state === InteractionState.COMPLETED) return;
+      if (row.state !== InteractionState.CONNECTED || row.agent_id !== input.agentId) {
+        throw new TransitionConflictError(`interaction ${row.id} is ${row.state}, not connected to ${input.agentId}`);
+      }
+      await manager.query(`UPDATE interactions SET state = 'wrapup', disconnected_at = now() WHERE id = $1`, [row.id]);
+      await recordEvent(manager, {
+        interactionId: row.id,
+        type: 'disconnected',
+        state: InteractionState.WRAPUP,
+        agentId: input.agentId,
+        workgroupId: row.workgroup_id,
+      });
+      await publish(manager, { kind: 'interaction', interactionId: row.id });
+    });
+  }
+
+  /** The end: the agent's slot is free again, so the agent's workgroups are dispatched. */
+  async complete(input: { interactionId: string; wrapUpCode: string | null; reason: string }): Promise<void> {
+    const agentId = await this.dataSource.transaction(async (manager) => {
+      const row = await this.lock(manager, input.interactionId);
+      if (row.state === InteractionState.COMPLETED) return null;
+      await manager.query(
+        `UPDATE interactions
+            SET state = 'completed', completed_at = now(), wrap_up_code = $2, end_reason = $3,
+                disconnected_at = COALESCE(disconnected_at, CASE WHEN connected_at IS NOT NULL THEN now() END),
+                offer_id = NULL, offer_expires_at = NULL
+          WHERE id = $1`,
+        [row.id, input.wrapUpCode, input.reason],
+      );
+      if (input.wrapUpCode) {
+        await recordEvent(manager, {
+          interactionId: row.id,
+          type: 'wrapup',
+          state: InteractionState.COMPLETED,
+          agentId: row.agent_id,
+          workgroupId: row.workgroup_id,
+          data: { code: input.wrapUpCode },
+        });
+      }
+      await recordEvent(manager, {
+        interactionId: row.id,
+        type: 'completed',
+        state: InteractionState.COMPLETED,
+        agentId: row.agent_id,
+        workgroupId: row.workgroup_id,
+        data: { reason: input.reason },
+      });
+      await publish(manager, { kind: 'interaction', interactionId: row.id });
+      return row.agent_id;
+    });
+    if (agentId) await this.dispatchForAgent(agentId);
+  }
+
+  private async dispatchForAgent(agentId: string): Promise<void> {
+    const agent = await queryOne<{ workgroup_ids: string[] }>(
+      this.dataSource,
+      'SELECT workgroup_ids FROM users WHERE id = $1',
+      [agentId],
+    );
+    if (agent) await this.dispatcher.dispatch(agent.workgroup_ids);
+  }
+}

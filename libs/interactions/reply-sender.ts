@@ -1,0 +1,151 @@
+import type { DataSource } from 'typeorm';
+import { DeliveryStatus, InteractionType, Platform, Visibility } from '@switchboard/contracts';
+import {
+  publish,
+  queryOne,
+  type FacebookCredentials,
+  type SecretBox,
+  type TwitterAccountCredentials,
+} from '@switchboard/persistence';
+import {
+  PlatformErrorCode,
+  type FacebookGraphClient,
+  type PlatformError,
+  type SendResult,
+  type TwitterClient,
+} from '@switchboard/platforms';
+
+/** Thrown for a failure worth another try (rate limit, network): the activity turns it into a Temporal retry. */
+export class RetryableSendError extends Error {
+  constructor(readonly error: PlatformError) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+interface OutboundRow {
+  id: string;
+  delivery_status: DeliveryStatus | null;
+  text: string | null;
+  visibility: Visibility;
+  conversation_key: string;
+  platform: Platform;
+  type: InteractionType;
+  platform_account_id: string;
+  credentials_ciphertext: string;
+  customer_platform_user_id: string | null;
+}
+
+const MESSENGER_STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Sends an agent's reply through the platform and records the outcome on the message. */
+export class ReplySender {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secrets: SecretBox,
+    private readonly facebook: FacebookGraphClient,
+    private readonly twitter: TwitterClient,
+  ) {}
+
+  /** `finalAttempt`: a retryable failure is recorded as failed instead of thrown. */
+  async send(messageId: string, finalAttempt: boolean): Promise<DeliveryStatus> {
+    const row = await queryOne<OutboundRow>(
+      this.dataSource,
+      `SELECT m.id, m.delivery_status, m.text, m.visibility, m.conversation_key, m.platform, i.type,
+              a.platform_account_id, a.credentials_ciphertext, c.platform_user_id AS customer_platform_user_id
+         FROM messages m
+         JOIN interactions i ON i.id = m.interaction_id
+         JOIN accounts a ON a.id = m.account_id
+         LEFT JOIN customers c ON c.id = i.customer_id
+        WHERE m.id = $1 AND m.direction = 'outbound'`,
+      [messageId],
+    );
+    if (!row) throw new Error(`outbound message ${messageId} does not exist`);
+    if (row.delivery_status !== DeliveryStatus.PENDING) return row.delivery_status ?? DeliveryStatus.SENT;
+
+    const result = await this.deliver(row);
+    if (!result.ok && result.error.retryable && !finalAttempt) throw new RetryableSendError(result.error);
+    return this.record(row.id, result);
+  }
+
+  private async deliver(row: OutboundRow): Promise<SendResult> {
+    const text = row.text ?? '';
+    if (row.platform === Platform.FACEBOOK) {
+      const credentials = this.secrets.openJson<FacebookCredentials>(row.credentials_ciphertext);
+      if (row.type === InteractionType.CONVERSATION && row.visibility === Visibility.PUBLIC) {
+        // The thread key is the top-level comment (or the visitor post): replies hang under it.
+        return this.facebook.replyToObject({
+          objectId: row.conversation_key,
+          text,
+          accessToken: credentials.pageAccessToken,
+        });
+      }
+      const psid = row.customer_platform_user_id;
+      if (!psid) return permanentFailure('the Messenger thread has no customer');
+      return this.facebook.sendMessage({
+        pageId: row.platform_account_id,
+        recipient: { id: psid },
+        text,
+        accessToken: credentials.pageAccessToken,
+        humanAgentTag: await this.outsideStandardWindow(row),
+      });
+    }
+    const credentials = this.secrets.openJson<TwitterAccountCredentials>(row.credentials_ciphertext);
+    if (row.type === InteractionType.CONVERSATION && row.visibility === Visibility.PUBLIC) {
+      const target = await this.latestCustomerPost(row);
+      if (!target) return permanentFailure('the thread has no customer post to reply to');
+      return this.twitter.reply({ credentials, text, inReplyToTweetId: target });
+    }
+    const participant = row.customer_platform_user_id;
+    if (!participant) return permanentFailure('the DM thread has no customer');
+    return this.twitter.sendDirectMessage({ credentials, participantId: participant, text });
+  }
+
+  private async latestCustomerPost(row: OutboundRow): Promise<string | null> {
+    const latest = await queryOne<{ platform_message_id: string }>(
+      this.dataSource,
+      `SELECT platform_message_id FROM messages
+        WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound' AND deleted_at IS NULL
+          AND platform_message_id IS NOT NULL
+        ORDER BY sent_at DESC LIMIT 1`,
+      [row.platform, row.conversation_key],
+    );
+    return latest?.platform_message_id ?? null;
+  }
+
+  private async outsideStandardWindow(row: OutboundRow): Promise<boolean> {
+    const last = await queryOne<{ sent_at: Date }>(
+      this.dataSource,
+      `SELECT sent_at FROM messages WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound'
+        ORDER BY sent_at DESC LIMIT 1`,
+      [row.platform, row.conversation_key],
+    );
+    return !last || Date.now() - new Date(last.sent_at).getTime() > MESSENGER_STANDARD_WINDOW_MS;
+  }
+
+  private async record(messageId: string, result: SendResult): Promise<DeliveryStatus> {
+    return this.dataSource.transaction(async (manager) => {
+      if (result.ok) {
+        await manager.query(
+          `UPDATE messages SET delivery_status = 'sent', platform_message_id = $2, delivery_error = NULL
+            WHERE id = $1`,
+          [messageId, result.platformMessageId],
+        );
+      } else {
+        const error = { code: result.error.code, message: result.error.message, platform: result.error.platformBody };
+        await manager.query(`UPDATE messages SET delivery_status = 'failed', delivery_error = $2 WHERE id = $1`, [
+          messageId,
+          JSON.stringify(error),
+        ]);
+      }
+      await publish(manager, { kind: 'message.updated', messageId });
+      return result.ok ? DeliveryStatus.SENT : DeliveryStatus.FAILED;
+    });
+  }
+}
+
+function permanentFailure(message: string): SendResult {
+  return {
+    ok: false,
+    error: { code: PlatformErrorCode.INVALID_REQUEST, retryable: false, message, retryAt: null, platformBody: null },
+  };
+}

@@ -1,0 +1,6 @@
+export * from './facebook/facebook-graph.client';
+export * from './facebook/facebook-webhook.parser';
+export * from './signatures';
+export * from './twitter/twitter-webhook.parser';
+export * from './twitter/twitter.client';
+export * from './types';

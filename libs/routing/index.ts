@@ -1,0 +1,2 @@
+export * from './channel-selector';
+export * from './keyword-matcher';

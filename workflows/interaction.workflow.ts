@@ -1,0 +1,250 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { InteractionActivities } from '@switchboard/activities';
+import {
+  acceptUpdate,
+  agentReplySignal,
+  customerMessageSignal,
+  disconnectUpdate,
+  InteractionConflict,
+  InteractionState,
+  offerCreatedSignal,
+  SearchAttributes,
+  wrapUpUpdate,
+  type InteractionSnapshot,
+  type InteractionWorkflowInput,
+  type OfferCreatedSignal,
+} from '@switchboard/contracts';
+
+const steps = proxyActivities<InteractionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['TransitionConflict'] },
+});
+
+const delivery = proxyActivities<InteractionActivities>({
+  startToCloseTimeout: '60 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8 },
+});
+
+/** Finer than the contract's states: the in-between phases stop a second action while an activity runs. */
+type Phase =
+  | 'routing'
+  | 'queued'
+  | 'offered'
+  | 'connecting'
+  | 'connected'
+  | 'disconnecting'
+  | 'wrapup'
+  | 'completing'
+  | 'completed';
+
+export interface InteractionResult {
+  interactionId: string;
+  wrapUpCode: string | null;
+  reason: string;
+}
+
+/**
+ * One interaction, from the queue to its wrap-up. The workflow decides *when* (offer timers, wrap-up timers, the
+ * order of replies); activities decide *who* and do all I/O against PostgreSQL and the platforms.
+ */
+export async function interactionWorkflow(input: InteractionWorkflowInput): Promise<InteractionResult> {
+  const { interactionId } = input;
+  const state = {
+    phase: 'routing' as Phase,
+    offer: null as OfferCreatedSignal | null,
+    expiredOffers: [] as string[],
+    agentId: null as string | null,
+    wrapUpCode: null as string | null,
+    replies: [] as string[],
+    sending: false,
+    nextInteractionId: null as string | null,
+  };
+
+  const contractState = (): InteractionState => {
+    switch (state.phase) {
+      case 'routing':
+      case 'queued':
+        return InteractionState.QUEUED;
+      case 'offered':
+      case 'connecting':
+        return InteractionState.OFFERED;
+      case 'connected':
+      case 'disconnecting':
+        return InteractionState.CONNECTED;
+      case 'wrapup':
+      case 'completing':
+        return InteractionState.WRAPUP;
+      case 'completed':
+        return InteractionState.COMPLETED;
+    }
+  };
+  const snapshot = (): InteractionSnapshot => ({ interactionId, state: contractState(), agentId: state.agentId });
+  const publishState = (agentName?: string | null): void => {
+    const pairs: SearchAttributeUpdatePair[] = [{ key: SearchAttributes.InteractionState, value: contractState() }];
+    if (agentName !== undefined) pairs.push({ key: SearchAttributes.Agent, value: agentName });
+    upsertSearchAttributes(pairs);
+  };
+  const conflict = (message: string, type: InteractionConflict): ApplicationFailure =>
+    ApplicationFailure.nonRetryable(message, type);
+  const assertOwn = (id: string): void => {
+    if (id !== interactionId) throw conflict(`this run handles ${interactionId}, not ${id}`, InteractionConflict.WRONG_INTERACTION);
+  };
+
+  setHandler(customerMessageSignal, (message) => {
+    // A message for the thread's next interaction reached this run while it was ending: it continues as that one.
+    if (message.interactionId !== interactionId && !state.nextInteractionId) {
+      state.nextInteractionId = message.interactionId;
+    }
+  });
+
+  setHandler(offerCreatedSignal, (offer) => {
+    if (offer.interactionId !== interactionId || state.expiredOffers.includes(offer.offerId)) return;
+    if (state.phase === 'routing' || state.phase === 'queued') state.offer = offer;
+  });
+
+  setHandler(agentReplySignal, (reply) => {
+    if (reply.interactionId === interactionId && !state.replies.includes(reply.messageId)) {
+      state.replies.push(reply.messageId);
+    }
+  });
+
+  setHandler(
+    acceptUpdate,
+    async ({ agentId }) => {
+      state.phase = 'connecting';
+      try {
+        await steps.connectInteraction({ interactionId, agentId });
+      } catch (error) {
+        state.phase = 'offered';
+        throw error;
+      }
+      state.agentId = agentId;
+      state.phase = 'connected';
+      publishState();
+      return snapshot();
+    },
+    {
+      validator: ({ interactionId: id, agentId }) => {
+        assertOwn(id);
+        if (state.phase !== 'offered' || state.offer?.agentId !== agentId) {
+          throw conflict('the interaction is not offered to this agent', InteractionConflict.NOT_OFFERED_TO_AGENT);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    disconnectUpdate,
+    async ({ agentId }) => {
+      state.phase = 'disconnecting';
+      try {
+        await steps.disconnectInteraction({ interactionId, agentId });
+      } catch (error) {
+        state.phase = 'connected';
+        throw error;
+      }
+      state.phase = 'wrapup';
+      publishState();
+      return snapshot();
+    },
+    {
+      validator: ({ interactionId: id, agentId }) => {
+        assertOwn(id);
+        if (state.phase !== 'connected' || state.agentId !== agentId) {
+          throw conflict('the interaction is not connected to this agent', InteractionConflict.NOT_CONNECTED_TO_AGENT);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    wrapUpUpdate,
+    async ({ code }) => {
+      state.wrapUpCode = code;
+      state.phase = 'completing';
+      await condition(() => state.phase === 'completed');
+      return snapshot();
+    },
+    {
+      validator: ({ interactionId: id, agentId }) => {
+        assertOwn(id);
+        if (state.phase !== 'wrapup' || state.agentId !== agentId) {
+          throw conflict('the interaction is not in wrap-up for this agent', InteractionConflict.NOT_IN_WRAPUP);
+        }
+      },
+    },
+  );
+
+  // Replies go out one at a time, in the order the agent wrote them.
+  const replyPump = (async () => {
+    for (;;) {
+      await condition(() => state.replies.length > 0 || state.phase === 'completed');
+      const messageId = state.replies[0];
+      if (messageId === undefined) return;
+      state.sending = true;
+      try {
+        await delivery.sendReply({ messageId });
+      } catch (error) {
+        log.warn('reply failed', { messageId, error: String(error) });
+        await steps.failReply({ messageId, error: error instanceof Error ? error.message : String(error) });
+      } finally {
+        state.replies.shift();
+        state.sending = false;
+      }
+    }
+  })();
+
+  const settings = await steps.enqueueInteraction({ interactionId });
+  upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: settings.workgroupName ?? '' }]);
+  if (state.phase === 'routing') state.phase = 'queued';
+
+  while (state.phase === 'queued' || state.phase === 'offered') {
+    await condition(() => state.offer !== null);
+    const offer = state.offer as OfferCreatedSignal;
+    state.phase = 'offered';
+    publishState(offer.agentName);
+    const remaining = Date.parse(offer.expiresAt) - Date.now();
+    const answered = remaining > 0 && (await condition(() => state.phase !== 'offered', remaining));
+    if (answered) break;
+    state.expiredOffers.push(offer.offerId);
+    state.offer = null;
+    state.phase = 'queued';
+    publishState(null);
+    await steps.expireOffer({ interactionId, offerId: offer.offerId });
+  }
+
+  await condition(() => state.phase === 'wrapup' || state.phase === 'completing');
+  let reason = 'handled';
+  if (state.phase === 'wrapup') {
+    const timeout = settings.wrapUpTimeoutSeconds;
+    const chosen = timeout
+      ? await condition(() => state.phase === 'completing', timeout * 1000)
+      : (await condition(() => state.phase === 'completing'), true);
+    if (!chosen && settings.wrapUpRequired) reason = 'wrapup-timeout';
+  }
+  await condition(() => state.replies.length === 0 && !state.sending);
+  await steps.completeInteraction({ interactionId, wrapUpCode: state.wrapUpCode, reason });
+  state.phase = 'completed';
+  publishState();
+  await replyPump;
+  await condition(allHandlersFinished);
+
+  if (state.nextInteractionId) {
+    await continueAsNew<typeof interactionWorkflow>({
+      interactionId: state.nextInteractionId,
+      platform: input.platform,
+      type: input.type,
+    });
+  }
+  return { interactionId, wrapUpCode: state.wrapUpCode, reason };
+}
