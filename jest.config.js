@@ -14,6 +14,7 @@ const common = {
 
 module.exports = {
   maxWorkers: 2,
+  testTimeout: 180000,
   projects: [
     {
       ...common,
@@ -24,7 +25,6 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 180000,
     },
   ],
 };

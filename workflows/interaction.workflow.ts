@@ -64,6 +64,8 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     offer: null as OfferCreatedSignal | null,
     expiredOffers: [] as string[],
     agentId: null as string | null,
+    /** Who the interaction is with, offered or connected: the `Agent` search attribute. */
+    agentName: null as string | null,
     wrapUpCode: null as string | null,
     replies: [] as string[],
     sending: false,
@@ -89,9 +91,11 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     }
   };
   const snapshot = (): InteractionSnapshot => ({ interactionId, state: contractState(), agentId: state.agentId });
-  const publishState = (agentName?: string | null): void => {
-    const pairs: SearchAttributeUpdatePair[] = [{ key: SearchAttributes.InteractionState, value: contractState() }];
-    if (agentName !== undefined) pairs.push({ key: SearchAttributes.Agent, value: agentName });
+  const publishState = (): void => {
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: SearchAttributes.InteractionState, value: contractState() },
+      { key: SearchAttributes.Agent, value: state.agentName },
+    ];
     upsertSearchAttributes(pairs);
   };
   const conflict = (message: string, type: InteractionConflict): ApplicationFailure =>
@@ -120,7 +124,9 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
 
   setHandler(
     acceptUpdate,
-    async ({ agentId }) => {
+    async ({ agentId, agentName, offerId, expiresAt }) => {
+      if (state.offer?.offerId !== offerId) state.offer = { interactionId, offerId, agentId, agentName, expiresAt };
+      state.agentName = agentName;
       state.phase = 'connecting';
       try {
         await steps.connectInteraction({ interactionId, agentId });
@@ -134,9 +140,15 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       return snapshot();
     },
     {
-      validator: ({ interactionId: id, agentId }) => {
+      validator: ({ interactionId: id, agentId, offerId }) => {
         assertOwn(id);
-        if (state.phase !== 'offered' || state.offer?.agentId !== agentId) {
+        const current = state.offer;
+        const awaitingSignal =
+          (state.phase === 'routing' || state.phase === 'queued') &&
+          (current === null || current.offerId === offerId) &&
+          !state.expiredOffers.includes(offerId);
+        const offeredToAgent = state.phase === 'offered' && current?.offerId === offerId && current?.agentId === agentId;
+        if (!awaitingSignal && !offeredToAgent) {
           throw conflict('the interaction is not offered to this agent', InteractionConflict.NOT_OFFERED_TO_AGENT);
         }
       },
@@ -211,15 +223,20 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   while (state.phase === 'queued' || state.phase === 'offered') {
     await condition(() => state.offer !== null);
     const offer = state.offer as OfferCreatedSignal;
-    state.phase = 'offered';
-    publishState(offer.agentName);
+    if (state.phase === 'queued') {
+      state.phase = 'offered';
+      state.agentName = offer.agentName;
+      publishState();
+    }
     const remaining = Date.parse(offer.expiresAt) - Date.now();
-    const answered = remaining > 0 && (await condition(() => state.phase !== 'offered', remaining));
+    const answered =
+      state.phase !== 'offered' || (remaining > 0 && (await condition(() => state.phase !== 'offered', remaining)));
     if (answered) break;
     state.expiredOffers.push(offer.offerId);
     state.offer = null;
     state.phase = 'queued';
-    publishState(null);
+    state.agentName = null;
+    publishState();
     await steps.expireOffer({ interactionId, offerId: offer.offerId });
   }
 

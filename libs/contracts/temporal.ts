@@ -50,6 +50,16 @@ export interface AgentActionInput {
   agentId: string;
 }
 
+/**
+ * The gateway reads the offer from PostgreSQL, where the dispatcher committed it before signalling the workflow; an
+ * agent can accept before that signal lands, so the update carries the offer too.
+ */
+export interface AcceptInput extends AgentActionInput {
+  offerId: string;
+  agentName: string;
+  expiresAt: string;
+}
+
 export interface WrapUpInput extends AgentActionInput {
   code: string | null;
 }
@@ -64,7 +74,7 @@ export const customerMessageSignal = defineSignal<[CustomerMessageSignal]>('cust
 export const offerCreatedSignal = defineSignal<[OfferCreatedSignal]>('offerCreated');
 export const agentReplySignal = defineSignal<[AgentReplySignal]>('agentReply');
 
-export const acceptUpdate = defineUpdate<InteractionSnapshot, [AgentActionInput]>('accept');
+export const acceptUpdate = defineUpdate<InteractionSnapshot, [AcceptInput]>('accept');
 export const disconnectUpdate = defineUpdate<InteractionSnapshot, [AgentActionInput]>('disconnect');
 export const wrapUpUpdate = defineUpdate<InteractionSnapshot, [WrapUpInput]>('wrapUp');
 

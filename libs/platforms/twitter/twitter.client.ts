@@ -94,7 +94,11 @@ export class TwitterClient {
       const result = await this.client(input.credentials).v2.sendDmToParticipant(input.participantId, {
         text: input.text,
       });
-      return { ok: true, platformMessageId: result.dm_event_id };
+      // The library types the result without X's `data` envelope, but returns the body as sent: read both.
+      const body = result as unknown as { data?: { dm_event_id?: string }; dm_event_id?: string };
+      const id = body.data?.dm_event_id ?? body.dm_event_id;
+      if (!id) return { ok: false, error: classifyTwitterError(new Error('X answered without a dm_event_id')) };
+      return { ok: true, platformMessageId: id };
     } catch (error) {
       return { ok: false, error: classifyTwitterError(error) };
     }

@@ -1,0 +1,35 @@
+import type { RequestHandler } from 'express';
+import { GRAPH_ERRORS, graphErrorBody, sendGraph, sendX, X_ERRORS } from './errors';
+import type { SimulatorState } from './state';
+import type { SimPlatform } from './types';
+
+/** Answers the next API calls matching a `/_sim/fail-next` rule with the requested failure instead of serving them. */
+export function failInjection(state: SimulatorState, platform: SimPlatform): RequestHandler {
+  return (req, res, next) => {
+    const path = req.originalUrl.split('?')[0] ?? req.originalUrl;
+    const rule = state.takeFailure(req.method, path);
+    if (!rule) {
+      next();
+      return;
+    }
+    if (rule.status === 0) {
+      // A dropped connection, as when the platform is unreachable mid-request.
+      req.socket.destroy();
+      return;
+    }
+    if (platform === 'twitter' && rule.status === 429 && !rule.headers) {
+      res.set({
+        'x-rate-limit-limit': '1',
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 60),
+      });
+    }
+    if (rule.headers) res.set(rule.headers);
+    if (typeof rule.body === 'string') {
+      res.status(rule.status).send(rule.body);
+      return;
+    }
+    if (platform === 'facebook') sendGraph(res, rule.status, rule.body ?? graphErrorBody(GRAPH_ERRORS.transient()));
+    else sendX(res, rule.status, rule.body ?? X_ERRORS.generic(rule.status));
+  };
+}

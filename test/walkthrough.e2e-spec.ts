@@ -1,0 +1,332 @@
+import { Connection, Client } from '@temporalio/client';
+import { SIMULATOR_DEFAULTS } from '../apps/simulator/simulator';
+import { AgentSocket, type Frame } from './support/agent-socket';
+import { ApiClient } from './support/api-client';
+import { ADMIN_PASSWORD, startStack, waitFor, type Stack } from './support/stack';
+
+/**
+ * The README's walk-through, through the real stack: the launcher's embedded PostgreSQL and Temporal dev server, the
+ * gateway over HTTP and WebSocket, the worker, and the platform simulator standing in for Meta and X.
+ */
+describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up', () => {
+  let stack: Stack;
+  let admin: ApiClient;
+  const ids: Record<string, string> = {};
+  const agents: Record<string, { api: ApiClient; socket: AgentSocket }> = {};
+  const fb = SIMULATOR_DEFAULTS.facebook;
+  const x = SIMULATOR_DEFAULTS.twitter;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
+
+    ids.facebook = (
+      await admin.create('/api/accounts', {
+        platform: 'facebook',
+        name: 'Acme Care',
+        pageId: fb.pageId,
+        pageAccessToken: fb.pageAccessToken,
+        appSecret: fb.appSecret,
+        verifyToken: fb.verifyToken,
+      })
+    ).id;
+    ids.twitter = (
+      await admin.create('/api/accounts', {
+        platform: 'twitter',
+        name: 'Acme on X',
+        userId: x.userId,
+        handle: x.handle,
+        consumerKey: x.consumerKey,
+        consumerSecret: x.consumerSecret,
+        accessToken: x.accessToken,
+        accessTokenSecret: x.accessTokenSecret,
+        ingest: 'webhook',
+      })
+    ).id;
+    ids.public = (await admin.create('/api/workgroups', { name: 'Social Public', acceptTimeoutSeconds: 60 })).id;
+    ids.private = (await admin.create('/api/workgroups', { name: 'Social Private', acceptTimeoutSeconds: 60 })).id;
+    ids.slow = (await admin.create('/api/workgroups', { name: 'Timeout Drill', acceptTimeoutSeconds: 5 })).id;
+    for (const [username, workgroups] of [
+      ['alice', [ids.public, ids.private]],
+      ['bob', [ids.public, ids.private]],
+      ['carol', [ids.slow]],
+      ['dave', [ids.slow]],
+    ] as const) {
+      await admin.create('/api/users', {
+        username,
+        password: `${username}-password`,
+        displayName: username[0]!.toUpperCase() + username.slice(1),
+        roles: ['agent'],
+        workgroupIds: workgroups,
+      });
+      const api = await ApiClient.login(stack.baseUrl, username, `${username}-password`);
+      agents[username] = { api, socket: await AgentSocket.connect(stack.baseUrl, api.bearer) };
+    }
+    for (const account of ['facebook', 'twitter']) {
+      await admin.create('/api/channels', {
+        name: `${account} care`,
+        accountIds: [ids[account]],
+        keywords: { any: ['order', 'refund', 'help', 'broken'], none: ['giveaway'] },
+        publicWorkgroupId: ids.public,
+        privateWorkgroupId: ids.private,
+        priority: 0,
+      });
+    }
+    await admin.create('/api/channels', {
+      name: 'drill',
+      accountIds: [ids.facebook],
+      keywords: { any: ['#drill'] },
+      publicWorkgroupId: ids.slow,
+      privateWorkgroupId: ids.slow,
+      priority: 10,
+    });
+    await admin.create('/api/wrapup-codes', { code: 'resolved', label: 'Resolved' });
+  }, 240_000);
+
+  afterAll(async () => {
+    Object.values(agents).forEach(({ socket }) => socket.close());
+    await stack?.stop();
+  }, 60_000);
+
+  async function status(agent: string, value: 'available' | 'away' | 'offline') {
+    const answer = await agents[agent]!.socket.call('status', { status: value });
+    expect(answer.event).toBe('ack');
+  }
+
+  /** One agent takes one interaction through accept → reply → delivered → disconnect → wrap-up → completed. */
+  async function handleOne(options: {
+    agent: string;
+    inject: () => Promise<unknown>;
+    platform: 'facebook' | 'twitter';
+    type: 'conversation' | 'directMessage';
+    visibility: 'public' | 'private';
+    customerText: string;
+  }) {
+    const { api, socket } = agents[options.agent]!;
+    await options.inject();
+    const offer = await socket.next(
+      'offer',
+      (d) => (d.interaction as { platform: string; type: string }).platform === options.platform &&
+        (d.interaction as { type: string }).type === options.type,
+    );
+    const interaction = offer.data.interaction as { id: string; state: string; workflowId: string };
+    expect(interaction.state).toBe('offered');
+
+    const accepted = await socket.call('accept', { interactionId: interaction.id });
+    expect(accepted).toMatchObject({ event: 'ack', data: { result: { state: 'connected' } } });
+    expect((accepted.data.result as { state: string }).state).toBe('connected');
+
+    const detail = await api.get<{
+      state: string;
+      messages: { text: string; direction: string }[];
+      customer: { platformUserId: string } | null;
+    }>(`/api/interactions/${interaction.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.messages.map((m) => m.text)).toContain(options.customerText);
+    expect(detail.body.customer?.platformUserId).toBeTruthy();
+
+    const reply = await api.post<{ id: string; deliveryStatus: string }>(`/api/interactions/${interaction.id}/replies`, {
+      text: `On it! (${options.platform} ${options.type})`,
+      visibility: options.visibility,
+    });
+    expect(reply.status).toBe(202);
+    expect(reply.body.deliveryStatus).toBe('pending');
+    const delivered = await socket.next('message.updated', (d) => d.id === reply.body.id && d.deliveryStatus !== 'pending');
+    expect(delivered.data).toMatchObject({ deliveryStatus: 'sent', deliveryError: null });
+    const platformId = delivered.data.platformMessageId as string;
+    expect(stack.sim.sent().find((record) => record.id === platformId)).toMatchObject({
+      text: `On it! (${options.platform} ${options.type})`,
+    });
+
+    const disconnected = await api.post<{ state: string }>(`/api/interactions/${interaction.id}/disconnect`);
+    expect(disconnected.body.state).toBe('wrapup');
+    const wrapped = await socket.call('wrapup', { interactionId: interaction.id, code: 'resolved' });
+    expect(wrapped.event).toBe('ack');
+    expect(wrapped.data.result).toMatchObject({ state: 'completed', wrapUpCode: 'resolved' });
+    await socket.next('interaction.updated', (d) => d.id === interaction.id && d.state === 'completed');
+    return { interaction, platformId };
+  }
+
+  it('answers the Meta verification and the X CRC handshakes', async () => {
+    expect((await stack.sim.verifyFacebookWebhook()).ok).toBe(true);
+    expect((await stack.sim.checkTwitterCrc()).ok).toBe(true);
+    const wrong = await fetch(
+      `${stack.baseUrl}/webhooks/facebook?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=42`,
+    );
+    expect(wrong.status).toBe(403);
+  });
+
+  it('routes a Facebook comment and replies publicly under it', async () => {
+    await status('alice', 'available');
+    const text = 'Where is my order? It is two weeks late';
+    let commentId = '';
+    const { platformId } = await handleOne({
+      agent: 'alice',
+      platform: 'facebook',
+      type: 'conversation',
+      visibility: 'public',
+      customerText: text,
+      inject: async () => {
+        const result = await stack.sim.injectComment({ text, from: { id: '7000000001', name: 'Jane Doe' } });
+        expect(result.delivery?.status).toBe(200);
+        commentId = result.ids.commentId;
+      },
+    });
+    expect(stack.sim.sent({ platform: 'facebook' }).find((r) => r.id === platformId)).toMatchObject({
+      kind: 'comment_reply',
+      target: commentId,
+    });
+  });
+
+  it('routes a Messenger message and answers it privately', async () => {
+    const text = 'Hi, I need help with a refund';
+    const { platformId } = await handleOne({
+      agent: 'alice',
+      platform: 'facebook',
+      type: 'directMessage',
+      visibility: 'private',
+      customerText: text,
+      inject: () => stack.sim.injectMessage({ text, from: { id: '7100000001', name: 'Sam Lee' } }),
+    });
+    expect(stack.sim.sent({ platform: 'facebook' }).find((r) => r.id === platformId)).toMatchObject({
+      kind: 'messenger',
+      target: '7100000001',
+    });
+  });
+
+  it('routes an X mention and replies in its thread', async () => {
+    const text = `@${x.handle} my order arrived broken`;
+    let tweetId = '';
+    const { platformId } = await handleOne({
+      agent: 'alice',
+      platform: 'twitter',
+      type: 'conversation',
+      visibility: 'public',
+      customerText: text,
+      inject: async () => {
+        const result = await stack.sim.injectMention({ text, from: { id: '8000000001', screen_name: 'pennbrooke' } });
+        tweetId = result.ids.tweetId;
+      },
+    });
+    expect(stack.sim.sent({ platform: 'twitter' }).find((r) => r.id === platformId)).toMatchObject({
+      kind: 'tweet',
+      target: tweetId,
+    });
+  });
+
+  it('routes an X direct message and answers it by DM', async () => {
+    const text = 'Can you help me change my order address?';
+    const { platformId } = await handleOne({
+      agent: 'alice',
+      platform: 'twitter',
+      type: 'directMessage',
+      visibility: 'private',
+      customerText: text,
+      inject: () => stack.sim.injectDm({ text, from: { id: '8100000001', screen_name: 'dmcustomer' } }),
+    });
+    expect(stack.sim.sent({ platform: 'twitter' }).find((r) => r.id === platformId)).toMatchObject({
+      kind: 'dm',
+      target: '8100000001',
+    });
+    await status('alice', 'away');
+  });
+
+  it('lets an operator find every interaction in Temporal by its search attributes', async () => {
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    const client = new Client({ connection });
+    try {
+      const count = async (query: string) => {
+        let n = 0;
+        for await (const _ of client.workflow.list({ query })) n += 1;
+        return n;
+      };
+      await waitFor(async () => (await count('InteractionState="completed"')) >= 4, 20_000);
+      expect(await count('Platform="twitter" AND InteractionState="completed"')).toBe(2);
+      expect(await count('Platform="facebook" AND InteractionType="directMessage"')).toBe(1);
+      expect(await count('Workgroup="Social Public" AND Agent="alice"')).toBe(2);
+      expect(await count('Workgroup="Social Private"')).toBe(2);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('stores a message that fails the keywords as filtered, and routes nothing for it', async () => {
+    const result = await stack.sim.injectMention({ text: `@${x.handle} giveaway! win an order now` });
+    expect(result.delivery?.status).toBe(200);
+    let filtered: { id: string; state: string; workflowId: string | null } | undefined;
+    await waitFor(async () => {
+      const list = await admin.get<{ id: string; state: string; workflowId: string | null }[]>(
+        '/api/interactions?state=filtered',
+      );
+      filtered = list.body[0];
+      return filtered !== undefined;
+    });
+    expect(filtered).toMatchObject({ state: 'filtered', workflowId: null });
+  });
+
+  it('stores a redelivered webhook once, even when ten copies arrive together', async () => {
+    const first = await stack.sim.injectComment({ text: 'help, refund please', deliver: false });
+    const copies = await Promise.all(
+      Array.from({ length: 10 }, () => stack.sim.injectRaw({ platform: 'facebook', body: first.rawBody })),
+    );
+    expect(copies.map((copy) => copy.delivery?.status)).toEqual(Array(10).fill(200));
+    await waitFor(async () => {
+      const list = await admin.get<{ conversationKey: string }[]>('/api/interactions?state=queued');
+      return list.body.some((i) => i.conversationKey === first.ids.commentId);
+    });
+    const list = await admin.get<{ id: string; conversationKey: string }[]>('/api/interactions');
+    const mine = list.body.filter((i) => i.conversationKey === first.ids.commentId);
+    expect(mine).toHaveLength(1);
+    const detail = await admin.get<{ messages: unknown[] }>(`/api/interactions/${mine[0]!.id}`);
+    expect(detail.body.messages).toHaveLength(1);
+  });
+
+  it('rejects unsigned and forged webhooks and stores nothing from them', async () => {
+    const body = JSON.stringify({ for_user_id: x.userId, tweet_create_events: [{ id_str: '1', text: 'forged' }] });
+    const unsigned = await fetch(`${stack.baseUrl}/webhooks/twitter`, { method: 'POST', body });
+    expect(unsigned.status).toBe(401);
+    const forged = await fetch(`${stack.baseUrl}/webhooks/twitter`, {
+      method: 'POST',
+      body,
+      headers: { 'x-twitter-webhooks-signature': 'sha256=AAAA' },
+    });
+    expect(forged.status).toBe(401);
+    const garbage = await stack.sim.injectRaw({ platform: 'facebook', body: '{not json' });
+    expect(garbage.delivery?.status).toBe(400);
+  });
+
+  it('puts an offer that was not accepted in time back in the queue and offers it to the next agent', async () => {
+    await status('carol', 'available');
+    await stack.sim.injectComment({ text: 'order question #drill' });
+    const offer = await agents.carol!.socket.next('offer');
+    const interactionId = (offer.data.interaction as { id: string }).id;
+    // Carol lets it ring: after the workgroup's 5 s it is queued again and Carol is set away.
+    await agents.carol!.socket.next('interaction.updated', (d) => d.id === interactionId && d.state === 'queued', 20_000);
+    await agents.carol!.socket.next('agent.updated', (d) => d.status === 'away');
+    await status('dave', 'available');
+    const reoffer: Frame = await agents.dave!.socket.next('offer', (d) => (d.interaction as { id: string }).id === interactionId);
+    expect(reoffer.data.interaction).toMatchObject({ state: 'offered', agentId: expect.any(String) });
+    expect((await agents.dave!.socket.call('accept', { interactionId })).event).toBe('ack');
+  });
+
+  it('answers bad requests with the right status and names the field', async () => {
+    const alice = agents.alice!.api;
+    expect((await new ApiClient(stack.baseUrl).get('/api/accounts')).status).toBe(401);
+    expect((await alice.get('/api/accounts')).status).toBe(403);
+    const invalid = await admin.post<{ error: string; details: { field: string }[] }>('/api/workgroups', {
+      name: 'x',
+      acceptTimeoutSeconds: 'soon',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.details.map((d) => d.field)).toContain('acceptTimeoutSeconds');
+    expect((await admin.get('/api/interactions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const [someone] = (await admin.get<{ id: string; state: string }[]>('/api/interactions?state=completed')).body;
+    expect((await alice.post(`/api/interactions/${someone!.id}/accept`)).status).toBe(409);
+    expect((await admin.post('/api/auth/login', { username: 'admin', password: 'wrong' })).status).toBe(401);
+    const notJson = await admin.request('POST', '/api/workgroups', '{oops', { 'content-type': 'application/json' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body).toMatchObject({ error: expect.any(String) });
+    const accounts = await admin.get<Record<string, unknown>[]>('/api/accounts');
+    expect(JSON.stringify(accounts.body)).not.toMatch(/sim-app-secret|sim-consumer-secret|sim-page-token/);
+  });
+});
