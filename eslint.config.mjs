@@ -1,9 +1,33 @@
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'http', 'http2', 'https',
-  'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm',
-  'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
@@ -28,13 +52,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.flatMap((name) => [name, `node:${name}`]).map((name) => ({
-            name,
-            message: 'Workflows are deterministic: no Node built-ins (use activities for I/O).',
-          })),
+          paths: nodeBuiltins
+            .flatMap((name) => [name, `node:${name}`])
+            .map((name) => ({
+              name,
+              message: 'Workflows are deterministic: no Node built-ins (use activities for I/O).',
+            })),
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'pg', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'Workflows may import only @temporalio/workflow, @temporalio/common and pure libs.' },
-            { group: ['@switchboard/persistence', '@switchboard/platforms', '@switchboard/embedded', '@switchboard/config'], message: 'Workflows may import only pure libs.' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'pg', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'],
+              message: 'Workflows may import only @temporalio/workflow, @temporalio/common and pure libs.',
+            },
+            {
+              group: [
+                '@switchboard/persistence',
+                '@switchboard/platforms',
+                '@switchboard/embedded',
+                '@switchboard/config',
+              ],
+              message: 'Workflows may import only pure libs.',
+            },
           ],
         },
       ],

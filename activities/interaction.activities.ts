@@ -58,7 +58,11 @@ export function createInteractionActivities({ dataSource, lifecycle, replies }: 
       return atEdge(() => lifecycle.disconnect(input));
     },
 
-    async completeInteraction(input: { interactionId: string; wrapUpCode: string | null; reason: string }): Promise<void> {
+    async completeInteraction(input: {
+      interactionId: string;
+      wrapUpCode: string | null;
+      reason: string;
+    }): Promise<void> {
       return atEdge(() => lifecycle.complete(input));
     },
 

@@ -20,6 +20,8 @@ import {
   offerCreatedSignal,
   SearchAttributes,
   wrapUpUpdate,
+  type AcceptInput,
+  type AgentActionInput,
   type InteractionSnapshot,
   type InteractionWorkflowInput,
   type OfferCreatedSignal,
@@ -101,7 +103,9 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   const conflict = (message: string, type: InteractionConflict): ApplicationFailure =>
     ApplicationFailure.nonRetryable(message, type);
   const assertOwn = (id: string): void => {
-    if (id !== interactionId) throw conflict(`this run handles ${interactionId}, not ${id}`, InteractionConflict.WRONG_INTERACTION);
+    if (id !== interactionId) {
+      throw conflict(`this run handles ${interactionId}, not ${id}`, InteractionConflict.WRONG_INTERACTION);
+    }
   };
 
   setHandler(customerMessageSignal, (message) => {
@@ -140,14 +144,15 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       return snapshot();
     },
     {
-      validator: ({ interactionId: id, agentId, offerId }) => {
+      validator: ({ interactionId: id, agentId, offerId }: AcceptInput) => {
         assertOwn(id);
         const current = state.offer;
         const awaitingSignal =
           (state.phase === 'routing' || state.phase === 'queued') &&
           (current === null || current.offerId === offerId) &&
           !state.expiredOffers.includes(offerId);
-        const offeredToAgent = state.phase === 'offered' && current?.offerId === offerId && current?.agentId === agentId;
+        const offeredToAgent =
+          state.phase === 'offered' && current?.offerId === offerId && current?.agentId === agentId;
         if (!awaitingSignal && !offeredToAgent) {
           throw conflict('the interaction is not offered to this agent', InteractionConflict.NOT_OFFERED_TO_AGENT);
         }
@@ -170,7 +175,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       return snapshot();
     },
     {
-      validator: ({ interactionId: id, agentId }) => {
+      validator: ({ interactionId: id, agentId }: AgentActionInput) => {
         assertOwn(id);
         if (state.phase !== 'connected' || state.agentId !== agentId) {
           throw conflict('the interaction is not connected to this agent', InteractionConflict.NOT_CONNECTED_TO_AGENT);
@@ -188,7 +193,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       return snapshot();
     },
     {
-      validator: ({ interactionId: id, agentId }) => {
+      validator: ({ interactionId: id, agentId }: AgentActionInput) => {
         assertOwn(id);
         if (state.phase !== 'wrapup' || state.agentId !== agentId) {
           throw conflict('the interaction is not in wrap-up for this agent', InteractionConflict.NOT_IN_WRAPUP);

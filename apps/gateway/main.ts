@@ -12,7 +12,11 @@ import { createValidationPipe } from './core/validation';
 
 const API_BODY_LIMIT = '256kb';
 
-export async function createGateway(config: AppConfig, endpoints: Endpoints, logger: Logger): Promise<NestExpressApplication> {
+export async function createGateway(
+  config: AppConfig,
+  endpoints: Endpoints,
+  logger: Logger,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, endpoints, logger), {
     bodyParser: false,
     logger: ['error', 'warn'],

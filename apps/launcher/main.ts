@@ -35,8 +35,10 @@ class Launcher {
     say(`endpoints written to ${join(this.config.dataDir, 'endpoints.json')}`);
     for (const app of APPS) this.spawnApp(app, endpoints);
     await this.waitHealthy();
-    say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${this.config.port}/ ` +
-      `(API docs /api/docs${this.temporal ? `, Temporal UI http://localhost:${this.config.temporal.uiPort}` : ''})`);
+    say(
+      `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${this.config.port}/ ` +
+        `(API docs /api/docs${this.temporal ? `, Temporal UI http://localhost:${this.config.temporal.uiPort}` : ''})`,
+    );
   }
 
   private async startServices(): Promise<Endpoints> {

@@ -56,7 +56,8 @@ export class WorkerModule {
         {
           provide: InteractionLifecycle,
           inject: [DATA_SOURCE, Dispatcher],
-          useFactory: (dataSource: DataSource, dispatcher: Dispatcher) => new InteractionLifecycle(dataSource, dispatcher),
+          useFactory: (dataSource: DataSource, dispatcher: Dispatcher) =>
+            new InteractionLifecycle(dataSource, dispatcher),
         },
         {
           provide: ReplySender,
@@ -72,8 +73,11 @@ export class WorkerModule {
         {
           provide: ACTIVITIES,
           inject: [DATA_SOURCE, InteractionLifecycle, ReplySender],
-          useFactory: (dataSource: DataSource, lifecycle: InteractionLifecycle, replies: ReplySender): InteractionActivities =>
-            createInteractionActivities({ dataSource, lifecycle, replies }),
+          useFactory: (
+            dataSource: DataSource,
+            lifecycle: InteractionLifecycle,
+            replies: ReplySender,
+          ): InteractionActivities => createInteractionActivities({ dataSource, lifecycle, replies }),
         },
         ResourceCloser,
       ],

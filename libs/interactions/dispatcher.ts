@@ -64,7 +64,10 @@ export class Dispatcher {
     this.dispatch(workgroupIds).catch(this.onError);
   }
 
-  private async offerOne(manager: EntityManager, workgroupIds: readonly string[] | null): Promise<DispatchedOffer | null> {
+  private async offerOne(
+    manager: EntityManager,
+    workgroupIds: readonly string[] | null,
+  ): Promise<DispatchedOffer | null> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
     const queued = await queryRows<QueuedRow>(
       manager,
@@ -149,13 +152,21 @@ export class Dispatcher {
    * signalled again; the workflow expires it at once.
    */
   async resignalStaleOffers(graceSeconds = 15): Promise<number> {
-    const stale = (await this.dataSource.query(
+    const stale = await queryRows<{
+      id: string;
+      workflow_id: string;
+      agent_id: string;
+      offer_id: string;
+      offer_expires_at: Date;
+      username: string;
+    }>(
+      this.dataSource,
       `SELECT i.id, i.workflow_id, i.agent_id, i.offer_id, i.offer_expires_at, u.username
          FROM interactions i JOIN users u ON u.id = i.agent_id
         WHERE i.state = 'offered' AND i.offer_expires_at < now() - make_interval(secs => $1)
         LIMIT 100`,
       [graceSeconds],
-    )) as { id: string; workflow_id: string; agent_id: string; offer_id: string; offer_expires_at: Date; username: string }[];
+    );
     for (const row of stale) {
       await this.sink(row.workflow_id, {
         interactionId: row.id,

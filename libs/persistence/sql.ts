@@ -16,7 +16,11 @@ export async function queryRows<T>(
   return result as T[];
 }
 
-export async function queryOne<T>(executor: EntityManager | DataSource, sql: string, params: unknown[] = []): Promise<T | null> {
+export async function queryOne<T>(
+  executor: EntityManager | DataSource,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T | null> {
   const rows = await queryRows<T>(executor, sql, params);
   return rows[0] ?? null;
 }

@@ -20,8 +20,7 @@ export interface InboundAttachment {
  * joins the thread of the post it answers when that post is stored, else it opens a thread of its own.
  */
 export type ThreadRef =
-  | { kind: 'key'; conversationKey: string }
-  | { kind: 'reply'; inReplyToPlatformId: string; fallbackKey: string };
+  { kind: 'key'; conversationKey: string } | { kind: 'reply'; inReplyToPlatformId: string; fallbackKey: string };
 
 /** One platform event, parsed and normalised; the parsers are pure functions from the raw payload to these. */
 export type NormalizedEvent =

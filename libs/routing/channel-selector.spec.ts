@@ -42,7 +42,11 @@ describe('selectChannel', () => {
 
   it('lets the highest-priority matching channel win', () => {
     const low = channel({ priority: 1, publicWorkgroupId: 'wg-low' });
-    const high = channel({ priority: 5, publicWorkgroupId: 'wg-high', keywords: { any: ['refund'], all: [], none: [] } });
+    const high = channel({
+      priority: 5,
+      publicWorkgroupId: 'wg-high',
+      keywords: { any: ['refund'], all: [], none: [] },
+    });
     expect(selectChannel([low, high], 'acct-1', InteractionType.CONVERSATION, 'refund me')).toMatchObject({
       channel: high,
     });

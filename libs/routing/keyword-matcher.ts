@@ -6,7 +6,10 @@ export interface KeywordRules {
 
 /** Lower case, accents removed: "Rémboursement" and "remboursement" are the same word. */
 export function normalizeText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** Words, hashtags and @mentions, in order; everything else separates them. */

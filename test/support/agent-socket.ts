@@ -40,7 +40,9 @@ export class AgentSocket {
     return new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
-        reject(new Error(`no "${event}" frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.event).join(', ')}`));
+        reject(
+          new Error(`no "${event}" frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.event).join(', ')}`),
+        );
       }, timeoutMs);
       const done = (frame: Frame) => {
         clearTimeout(timer);

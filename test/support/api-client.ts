@@ -14,7 +14,9 @@ export class ApiClient {
   static async login(baseUrl: string, username: string, password: string): Promise<ApiClient> {
     const client = new ApiClient(baseUrl);
     const response = await client.post<{ token: string }>('/api/auth/login', { username, password });
-    if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 200) {
+      throw new Error(`login ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    }
     client.token = response.body.token;
     return client;
   }
@@ -24,7 +26,12 @@ export class ApiClient {
     return this.token;
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {

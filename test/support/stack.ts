@@ -91,7 +91,9 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms\n${diagnostic().slice(-4000)}`);
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms\n${diagnostic().slice(-4000)}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -13,7 +13,10 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
 export const CurrentUser = createParamDecorator(
-  (_: unknown, context: ExecutionContext): Principal => (context.switchToHttp().getRequest<Request>() as Request & {
-    principal: Principal;
-  }).principal,
+  (_: unknown, context: ExecutionContext): Principal =>
+    (
+      context.switchToHttp().getRequest<Request>() as Request & {
+        principal: Principal;
+      }
+    ).principal,
 );

@@ -38,11 +38,18 @@ export class AuthService implements OnApplicationBootstrap {
       `INSERT INTO users (username, password_hash, display_name, roles, workgroup_ids, skills, capacity, status)
        VALUES ('admin', $1, 'Administrator', $2, '{}', '{}', $3, $4)
        ON CONFLICT (username) DO NOTHING RETURNING id`,
-      [await hash(password), [Role.ADMIN, Role.SUPERVISOR], JSON.stringify(DEFAULT_AGENT_CAPACITY), AgentStatus.OFFLINE],
+      [
+        await hash(password),
+        [Role.ADMIN, Role.SUPERVISOR],
+        JSON.stringify(DEFAULT_AGENT_CAPACITY),
+        AgentStatus.OFFLINE,
+      ],
     );
     if (created.length > 0 && !this.config.adminPassword) {
       // Printed on the console on purpose: it is the only way a new user learns it.
-      console.log(`\n  First start: created user "admin" with password: ${password}\n  (set ADMIN_PASSWORD to choose it)\n`);
+      console.log(
+        `\n  First start: created user "admin" with password: ${password}\n  (set ADMIN_PASSWORD to choose it)\n`,
+      );
     }
     if (created.length > 0) this.logger.info('created the admin user');
   }
@@ -53,7 +60,9 @@ export class AuthService implements OnApplicationBootstrap {
       'SELECT id, username, roles, password_hash FROM users WHERE username = $1',
       [username],
     );
-    if (!user || !(await verify(user.password_hash, password))) throw ApiError.unauthorized('wrong username or password');
+    if (!user || !(await verify(user.password_hash, password))) {
+      throw ApiError.unauthorized('wrong username or password');
+    }
     const principal: Principal = { id: user.id, username: user.username, roles: user.roles };
     const token = await this.jwt.signAsync({ sub: user.id, username: user.username, roles: user.roles });
     return { token, expiresIn: TOKEN_TTL_SECONDS, user: principal };

@@ -26,24 +26,32 @@ export class AccountDto {
   @ApiProperty({ example: 'Acme Care' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
 
   @ApiPropertyOptional({ description: 'facebook: the Page id', example: '1000000000001' })
-  @ValidateIf(isFacebook) @IsString() @Matches(/^\d{1,30}$/, { message: 'pageId must be the numeric Page id' })
+  @ValidateIf(isFacebook)
+  @IsString()
+  @Matches(/^\d{1,30}$/, { message: 'pageId must be the numeric Page id' })
   pageId?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isFacebook) @IsString() @MinLength(1) pageAccessToken?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isFacebook) @IsString() @MinLength(1) appSecret?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isFacebook) @IsString() @MinLength(1) verifyToken?: string;
 
   @ApiPropertyOptional({ description: 'twitter: the numeric X user id', example: '2000000000001' })
-  @ValidateIf(isTwitter) @IsString() @Matches(/^\d{1,30}$/, { message: 'userId must be the numeric X user id' })
+  @ValidateIf(isTwitter)
+  @IsString()
+  @Matches(/^\d{1,30}$/, { message: 'userId must be the numeric X user id' })
   userId?: string;
   @ApiPropertyOptional({ example: 'acmecare' })
-  @ValidateIf(isTwitter) @IsString() @Matches(/^@?\w{1,15}$/, { message: 'handle must be an X handle' })
+  @ValidateIf(isTwitter)
+  @IsString()
+  @Matches(/^@?\w{1,15}$/, { message: 'handle must be an X handle' })
   handle?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isTwitter) @IsString() @MinLength(1) consumerKey?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isTwitter) @IsString() @MinLength(1) consumerSecret?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isTwitter) @IsString() @MinLength(1) accessToken?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isTwitter) @IsString() @MinLength(1) accessTokenSecret?: string;
   @ApiPropertyOptional({ enum: IngestMode, default: IngestMode.WEBHOOK })
-  @IsOptional() @IsIn(Object.values(IngestMode)) ingest?: IngestMode;
+  @IsOptional()
+  @IsIn(Object.values(IngestMode))
+  ingest?: IngestMode;
 }
 
 /** PATCH: any field but the platform and its account id; a secret given replaces the stored one. */

@@ -30,30 +30,64 @@ import { IsSkillMap } from './skills.validator';
 
 class KeywordsDto {
   @ApiPropertyOptional({ type: [String], description: 'at least one must appear' })
-  @IsOptional() @IsArray() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(100, { each: true })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(100, { each: true })
   any?: string[];
   @ApiPropertyOptional({ type: [String], description: 'all must appear' })
-  @IsOptional() @IsArray() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(100, { each: true })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(100, { each: true })
   all?: string[];
   @ApiPropertyOptional({ type: [String], description: 'none may appear' })
-  @IsOptional() @IsArray() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(100, { each: true })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(100, { each: true })
   none?: string[];
 }
 
 export class CreateChannelDto {
   @ApiProperty({ example: 'Acme care' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
   @ApiProperty({ type: [String], format: 'uuid' })
-  @IsArray() @ArrayNotEmpty() @ArrayUnique() @IsUUID('all', { each: true }) accountIds!: string[];
-  @ApiPropertyOptional({ type: KeywordsDto, description: 'whole words, case- and accent-insensitive; #tags and @mentions' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => KeywordsDto) keywords?: KeywordsDto;
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  accountIds!: string[];
+  @ApiPropertyOptional({
+    type: KeywordsDto,
+    description: 'whole words, case- and accent-insensitive; #tags and @mentions',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => KeywordsDto)
+  keywords?: KeywordsDto;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'workgroup for public posts, comments, tweets' })
-  @IsOptional() @IsUUID() publicWorkgroupId?: string | null;
+  @IsOptional()
+  @IsUUID()
+  publicWorkgroupId?: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'workgroup for Messenger and X DMs' })
-  @IsOptional() @IsUUID() privateWorkgroupId?: string | null;
+  @IsOptional()
+  @IsUUID()
+  privateWorkgroupId?: string | null;
   @ApiPropertyOptional({ default: 0, description: 'higher wins among matching channels; also the queue priority' })
-  @IsOptional() @IsInt() @Min(-1000) @Max(1000) priority?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(-1000)
+  @Max(1000)
+  priority?: number;
   @ApiPropertyOptional({ example: { billing: 3 }, description: 'minimum skill levels an agent needs' })
-  @IsOptional() @IsObject() @IsSkillMap() skills?: Record<string, number>;
+  @IsOptional()
+  @IsObject()
+  @IsSkillMap()
+  skills?: Record<string, number>;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
@@ -75,7 +109,11 @@ export function channelView(c: ChannelEntity) {
   };
 }
 
-const keywordsOf = (dto: KeywordsDto | undefined) => ({ any: dto?.any ?? [], all: dto?.all ?? [], none: dto?.none ?? [] });
+const keywordsOf = (dto: KeywordsDto | undefined) => ({
+  any: dto?.any ?? [],
+  all: dto?.all ?? [],
+  none: dto?.none ?? [],
+});
 
 @ApiTags('configuration')
 @ApiBearerAuth()

@@ -15,7 +15,10 @@ export function IsSkillMap(options?: ValidationOptions): PropertyDecorator {
           !Array.isArray(value) &&
           Object.entries(value).every(
             ([name, level]) =>
-              /^[\w-]{1,50}$/.test(name) && Number.isInteger(level) && (level as number) >= 0 && (level as number) <= 10,
+              /^[\w-]{1,50}$/.test(name) &&
+              Number.isInteger(level) &&
+              (level as number) >= 0 &&
+              (level as number) <= 10,
           ),
       },
     });

@@ -14,15 +14,29 @@ import { assertExisting } from './references';
 export class CreateStandardResponseDto {
   @ApiProperty({ example: 'Apology' }) @IsString() @MinLength(1) @MaxLength(100) title!: string;
   @ApiProperty({ example: 'Sorry about that, {{customer.name}}. {{agent.name}} here, let me check.' })
-  @IsString() @MinLength(1) @MaxLength(5000) text!: string;
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  text!: string;
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'empty: offered in every workgroup' })
-  @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) workgroupIds?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  workgroupIds?: string[];
 }
 
 class UpdateStandardResponseDto extends PartialType(CreateStandardResponseDto) {}
 
 export function standardResponseView(r: StandardResponseEntity) {
-  return { id: r.id, title: r.title, text: r.text, workgroupIds: r.workgroupIds, createdAt: r.createdAt, updatedAt: r.updatedAt };
+  return {
+    id: r.id,
+    title: r.title,
+    text: r.text,
+    workgroupIds: r.workgroupIds,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
 }
 
 @ApiTags('configuration')

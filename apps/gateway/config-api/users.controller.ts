@@ -37,17 +37,33 @@ class CapacityDto {
 
 export class CreateUserDto {
   @ApiProperty({ example: 'alice' })
-  @IsString() @Matches(/^[a-z0-9._-]{2,50}$/, { message: 'username: 2-50 of a-z, 0-9, . _ -' }) username!: string;
+  @IsString()
+  @Matches(/^[a-z0-9._-]{2,50}$/, { message: 'username: 2-50 of a-z, 0-9, . _ -' })
+  username!: string;
   @ApiProperty({ minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) password!: string;
   @ApiProperty({ example: 'Alice Martin' }) @IsString() @MinLength(1) @MaxLength(100) displayName!: string;
   @ApiProperty({ enum: Role, isArray: true, example: ['agent'] })
-  @IsArray() @ArrayNotEmpty() @ArrayUnique() @IsEnum(Role, { each: true }) roles!: Role[];
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsEnum(Role, { each: true })
+  roles!: Role[];
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) workgroupIds?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  workgroupIds?: string[];
   @ApiPropertyOptional({ example: { billing: 3 }, description: 'skill name → level (0-10)' })
-  @IsOptional() @IsObject() @IsSkillMap() skills?: Record<string, number>;
+  @IsOptional()
+  @IsObject()
+  @IsSkillMap()
+  skills?: Record<string, number>;
   @ApiPropertyOptional({ type: CapacityDto, description: 'simultaneous interactions per type' })
-  @IsOptional() @ValidateNested() @Type(() => CapacityDto) capacity?: CapacityDto;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CapacityDto)
+  capacity?: CapacityDto;
 }
 
 class UpdateUserDto extends PartialType(CreateUserDto) {}

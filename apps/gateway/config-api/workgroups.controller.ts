@@ -1,7 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { Role } from '@switchboard/contracts';
 import { WorkgroupEntity } from '@switchboard/persistence';
@@ -14,21 +25,39 @@ import { assertExisting } from './references';
 
 class OverflowDto {
   @ApiProperty({ description: 'seconds in queue before the interaction also overflows' })
-  @IsInt() @Min(1) @Max(7 * 24 * 3600) afterSeconds!: number;
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  afterSeconds!: number;
   @ApiProperty({ format: 'uuid' }) @IsUUID() workgroupId!: string;
 }
 
 export class CreateWorkgroupDto {
   @ApiProperty({ example: 'Social Care' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
   @ApiPropertyOptional({ default: 30, description: 'seconds an agent has to accept an offer' })
-  @IsOptional() @IsInt() @Min(5) @Max(3600) acceptTimeoutSeconds?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  acceptTimeoutSeconds?: number;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() wrapUpRequired?: boolean;
   @ApiPropertyOptional({ default: 120, nullable: true, description: 'null: wrap-up waits for the agent' })
-  @IsOptional() @IsInt() @Min(1) @Max(86400) wrapUpTimeoutSeconds?: number | null;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  wrapUpTimeoutSeconds?: number | null;
   @ApiPropertyOptional({ default: 300, description: 'answered within this many seconds counts toward service level' })
-  @IsOptional() @IsInt() @Min(1) @Max(7 * 24 * 3600) serviceLevelSeconds?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  serviceLevelSeconds?: number;
   @ApiPropertyOptional({ type: OverflowDto, nullable: true })
-  @IsOptional() @ValidateNested() @Type(() => OverflowDto) overflow?: OverflowDto | null;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OverflowDto)
+  overflow?: OverflowDto | null;
 }
 
 class UpdateWorkgroupDto extends PartialType(CreateWorkgroupDto) {}

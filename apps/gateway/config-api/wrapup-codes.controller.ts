@@ -13,16 +13,29 @@ import { assertExisting } from './references';
 
 export class CreateWrapUpCodeDto {
   @ApiProperty({ example: 'resolved' })
-  @IsString() @Matches(/^[\w.-]{1,50}$/, { message: 'code: 1-50 letters, digits, _ . -' }) code!: string;
+  @IsString()
+  @Matches(/^[\w.-]{1,50}$/, { message: 'code: 1-50 letters, digits, _ . -' })
+  code!: string;
   @ApiProperty({ example: 'Resolved' }) @IsString() @MinLength(1) @MaxLength(100) label!: string;
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'empty: offered in every workgroup' })
-  @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) workgroupIds?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  workgroupIds?: string[];
 }
 
 class UpdateWrapUpCodeDto extends PartialType(CreateWrapUpCodeDto) {}
 
 export function wrapUpCodeView(c: WrapUpCodeEntity) {
-  return { id: c.id, code: c.code, label: c.label, workgroupIds: c.workgroupIds, createdAt: c.createdAt, updatedAt: c.updatedAt };
+  return {
+    id: c.id,
+    code: c.code,
+    label: c.label,
+    workgroupIds: c.workgroupIds,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
 }
 
 @ApiTags('configuration')

@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { Platform } from '@switchboard/contracts';
-import { SecretBox, type FacebookCredentials, type TwitterAccountCredentials } from '@switchboard/persistence';
+import {
+  queryRows,
+  SecretBox,
+  type FacebookCredentials,
+  type TwitterAccountCredentials,
+} from '@switchboard/persistence';
 import { DATA_SOURCE } from '../core/tokens';
 
 export type KnownAccount =
@@ -45,24 +50,29 @@ export class AccountDirectory {
   }
 
   async facebook(): Promise<Extract<KnownAccount, { platform: Platform.FACEBOOK }>[]> {
-    return (await this.all()).filter((a): a is Extract<KnownAccount, { platform: Platform.FACEBOOK }> => a.platform === Platform.FACEBOOK);
+    return (await this.all()).filter(
+      (a): a is Extract<KnownAccount, { platform: Platform.FACEBOOK }> => a.platform === Platform.FACEBOOK,
+    );
   }
 
   async twitter(): Promise<Extract<KnownAccount, { platform: Platform.TWITTER }>[]> {
-    return (await this.all()).filter((a): a is Extract<KnownAccount, { platform: Platform.TWITTER }> => a.platform === Platform.TWITTER);
+    return (await this.all()).filter(
+      (a): a is Extract<KnownAccount, { platform: Platform.TWITTER }> => a.platform === Platform.TWITTER,
+    );
   }
 
   private async load(): Promise<KnownAccount[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT id, platform, platform_account_id, handle, credentials_ciphertext, updated_at FROM accounts`,
-    )) as {
+    const rows = await queryRows<{
       id: string;
       platform: Platform;
       platform_account_id: string;
       handle: string | null;
       credentials_ciphertext: string;
       updated_at: Date;
-    }[];
+    }>(
+      this.dataSource,
+      `SELECT id, platform, platform_account_id, handle, credentials_ciphertext, updated_at FROM accounts`,
+    );
     return rows.map((row): KnownAccount =>
       row.platform === Platform.FACEBOOK
         ? {

@@ -69,8 +69,10 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.queue = new WorkQueue(8, (id) => this.route(id), (error, id) =>
-      this.logger.warn({ err: error, messageId: id }, 'routing failed; the sweep will retry'),
+    this.queue = new WorkQueue(
+      8,
+      (id) => this.route(id),
+      (error, id) => this.logger.warn({ err: error, messageId: id }, 'routing failed; the sweep will retry'),
     );
   }
 
@@ -104,7 +106,9 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
   async route(messageId: string): Promise<void> {
     const delivery = await this.dataSource.transaction((manager) => this.assign(manager, messageId));
     if (delivery) await this.deliver(delivery);
-    await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [messageId]);
+    await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [
+      messageId,
+    ]);
   }
 
   private async assign(manager: EntityManager, messageId: string): Promise<Delivery | null> {
@@ -198,20 +202,20 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
 
   private async deliver({ interaction, messageId, platform }: Delivery): Promise<void> {
     if (!interaction.workflow_id) return;
-    await this.temporal.workflow.signalWithStart<typeof interactionWorkflow, [{ interactionId: string; messageId: string }]>(
-      'interactionWorkflow',
-      {
-        workflowId: interaction.workflow_id,
-        taskQueue: TASK_QUEUE,
-        args: [{ interactionId: interaction.id, platform, type: interaction.type }],
-        signal: customerMessageSignal,
-        signalArgs: [{ interactionId: interaction.id, messageId }],
-        typedSearchAttributes: [
-          { key: SearchAttributes.Platform, value: platform },
-          { key: SearchAttributes.InteractionType, value: interaction.type },
-          { key: SearchAttributes.InteractionState, value: InteractionState.QUEUED },
-        ],
-      },
-    );
+    await this.temporal.workflow.signalWithStart<
+      typeof interactionWorkflow,
+      [{ interactionId: string; messageId: string }]
+    >('interactionWorkflow', {
+      workflowId: interaction.workflow_id,
+      taskQueue: TASK_QUEUE,
+      args: [{ interactionId: interaction.id, platform, type: interaction.type }],
+      signal: customerMessageSignal,
+      signalArgs: [{ interactionId: interaction.id, messageId }],
+      typedSearchAttributes: [
+        { key: SearchAttributes.Platform, value: platform },
+        { key: SearchAttributes.InteractionType, value: interaction.type },
+        { key: SearchAttributes.InteractionState, value: InteractionState.QUEUED },
+      ],
+    });
   }
 }

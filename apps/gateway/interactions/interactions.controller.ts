@@ -1,7 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { InteractionState, Visibility } from '@switchboard/contracts';
 import { CurrentUser } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -13,16 +24,28 @@ class InteractionQueryDto {
   @ApiPropertyOptional({ enum: InteractionState }) @IsOptional() @IsEnum(InteractionState) state?: InteractionState;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() workgroupId?: string;
   @ApiPropertyOptional({ description: 'only interactions assigned to me (always so for agents)' })
-  @IsOptional() @Transform(({ value }) => value === 'true' || value === true) @IsBoolean() mine?: boolean;
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  mine?: boolean;
   @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
 }
 
 export class ReplyDto {
   @ApiProperty({ example: 'Sorry to hear that! Could you share your order number?' })
-  @IsString() @MinLength(1) @MaxLength(10000) text!: string;
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10000)
+  text!: string;
   @ApiProperty({ enum: Visibility, description: 'public: on the thread; private: Messenger / X DM' })
-  @IsEnum(Visibility) visibility!: Visibility;
+  @IsEnum(Visibility)
+  visibility!: Visibility;
 }
 
 export class WrapUpDto {

@@ -172,7 +172,9 @@ export class InteractionsService {
       [code, row.workgroup_id],
     );
     if (!known) {
-      throw ApiError.badRequest('invalid code', [{ field: 'code', message: `no wrap-up code "${code}" for this workgroup` }]);
+      throw ApiError.badRequest('invalid code', [
+        { field: 'code', message: `no wrap-up code "${code}" for this workgroup` },
+      ]);
     }
     await runUpdate(this.temporal, () =>
       this.handle(row).executeUpdate(wrapUpUpdate, {
@@ -212,7 +214,8 @@ export class InteractionsService {
     });
     await this.handle(row).signal(agentReplySignal, { interactionId: row.id, messageId });
     await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
-    return messageView((await loadMessage(this.dataSource, messageId)) as NonNullable<Awaited<ReturnType<typeof loadMessage>>>);
+    return messageView(
+      (await loadMessage(this.dataSource, messageId)) as NonNullable<Awaited<ReturnType<typeof loadMessage>>>,
+    );
   }
 }
-

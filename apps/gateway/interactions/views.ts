@@ -1,13 +1,14 @@
 import type { DataSource } from 'typeorm';
+import type { InteractionState, InteractionType, Platform } from '@switchboard/contracts';
 import { queryOne, queryRows } from '@switchboard/persistence';
 
 const iso = (value: Date | string | null): string | null => (value ? new Date(value).toISOString() : null);
 
 export interface InteractionRecord {
   id: string;
-  type: string;
-  platform: string;
-  state: string;
+  type: InteractionType;
+  platform: Platform;
+  state: InteractionState;
   account_id: string;
   channel_id: string | null;
   conversation_key: string;

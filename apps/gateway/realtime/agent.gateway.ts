@@ -131,7 +131,10 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     } catch (error) {
       if (error instanceof HttpException) {
         const body = error.getResponse() as { error?: string; details?: unknown[] };
-        return { event: 'error', data: { ref, status: error.getStatus(), error: body.error ?? error.message, details: body.details ?? [] } };
+        return {
+          event: 'error',
+          data: { ref, status: error.getStatus(), error: body.error ?? error.message, details: body.details ?? [] },
+        };
       }
       this.logger.error({ err: error }, 'websocket action failed');
       return { event: 'error', data: { ref, status: 500, error: 'internal error' } };

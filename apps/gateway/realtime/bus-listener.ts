@@ -81,7 +81,12 @@ export class BusListener implements OnApplicationBootstrap, OnApplicationShutdow
       case 'interaction': {
         const row = await loadInteraction(this.dataSource, event.interactionId);
         if (!row) return;
-        this.sockets.send([row.agent_id, ...(event.alsoNotify ?? [])], true, 'interaction.updated', interactionView(row));
+        this.sockets.send(
+          [row.agent_id, ...(event.alsoNotify ?? [])],
+          true,
+          'interaction.updated',
+          interactionView(row),
+        );
         return;
       }
       case 'message.created':

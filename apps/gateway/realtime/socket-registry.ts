@@ -24,7 +24,12 @@ export class SocketRegistry {
   }
 
   /** Sends to the sockets of these users and, when `watchers`, of every supervisor: each socket at most once. */
-  send(userIds: readonly (string | null | undefined)[], watchers: boolean, event: ServerEventName, data: unknown): void {
+  send(
+    userIds: readonly (string | null | undefined)[],
+    watchers: boolean,
+    event: ServerEventName,
+    data: unknown,
+  ): void {
     const targets = new Set<WebSocket>(watchers ? this.watchers : []);
     for (const id of userIds) {
       if (id) this.byUser.get(id)?.forEach((socket) => targets.add(socket));

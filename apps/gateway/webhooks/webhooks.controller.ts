@@ -103,7 +103,9 @@ export class WebhooksController {
       return { received: events.length, stored: stored.length };
     } catch (error) {
       // Storage is down: the platform must retry, so nothing is acknowledged.
-      throw ApiError.unavailable(`could not store the events: ${error instanceof Error ? error.message : String(error)}`);
+      throw ApiError.unavailable(
+        `could not store the events: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

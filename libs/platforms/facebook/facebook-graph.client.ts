@@ -63,9 +63,11 @@ export class FacebookGraphClient {
     return `${this.options.graphUrl}/${this.options.graphVersion}/${path}`;
   }
 
-  private async post(path: string, accessToken: string, body: Record<string, unknown>): Promise<
-    { ok: true; data: Record<string, unknown> } | { ok: false; error: PlatformError }
-  > {
+  private async post(
+    path: string,
+    accessToken: string,
+    body: Record<string, unknown>,
+  ): Promise<{ ok: true; data: Record<string, unknown> } | { ok: false; error: PlatformError }> {
     try {
       const response = await fetch(this.url(path), {
         method: 'POST',
@@ -74,7 +76,9 @@ export class FacebookGraphClient {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
       const data = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-      if (!response.ok || !data || 'error' in data) return { ok: false, error: classifyGraphError(response.status, data) };
+      if (!response.ok || !data || 'error' in data) {
+        return { ok: false, error: classifyGraphError(response.status, data) };
+      }
       return { ok: true, data };
     } catch (error) {
       return { ok: false, error: networkError(error) };

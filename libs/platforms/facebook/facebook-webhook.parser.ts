@@ -3,7 +3,8 @@ import type { InboundAttachment, NormalizedEvent, PlatformUser } from '../types'
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 

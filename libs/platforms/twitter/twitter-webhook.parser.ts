@@ -3,7 +3,8 @@ import type { InboundAttachment, NormalizedEvent, PlatformUser } from '../types'
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const num = (value: unknown): number | null =>
@@ -86,7 +87,9 @@ function parseDirectMessage(accountId: string, event: Json, users: Json, now: Da
   const messageData = isObject(create['message_data']) ? create['message_data'] : {};
   const userEntry = users[senderId];
   // The X Activity API nests each user under `data`, the Account Activity API does not.
-  const author = fromAccount ? null : v1User(isObject(userEntry) && isObject(userEntry['data']) ? userEntry['data'] : userEntry);
+  const author = fromAccount
+    ? null
+    : v1User(isObject(userEntry) && isObject(userEntry['data']) ? userEntry['data'] : userEntry);
   return {
     kind: 'message',
     platform: Platform.TWITTER,
@@ -96,7 +99,11 @@ function parseDirectMessage(accountId: string, event: Json, users: Json, now: Da
     visibility: Visibility.PRIVATE,
     thread: { kind: 'key', conversationKey: dmConversationKey(senderId, recipientId) },
     inReplyTo: null,
-    author: author ?? (fromAccount ? null : { platformUserId: senderId, handle: null, name: null, followers: null, profileUrl: null, avatarUrl: null }),
+    author:
+      author ??
+      (fromAccount
+        ? null
+        : { platformUserId: senderId, handle: null, name: null, followers: null, profileUrl: null, avatarUrl: null }),
     fromAccount,
     text: str(messageData['text']),
     attachments: dmAttachments(messageData),

@@ -21,7 +21,7 @@ function redirectPlugin(apiUrl: string): ITwitterApiClientPlugin {
     const url = params.url.toString().replace(X_ORIGIN, apiUrl);
     params.url = params.url instanceof URL ? new URL(url) : url;
   };
-  return { onBeforeRequestConfig: rewrite, onBeforeStreamRequestConfig: rewrite } as ITwitterApiClientPlugin;
+  return { onBeforeRequestConfig: rewrite, onBeforeStreamRequestConfig: rewrite };
 }
 
 export function classifyTwitterError(error: unknown): PlatformError {
