@@ -34,15 +34,16 @@ export class AgentSocket {
 
   /** The first frame (already received or still to come) that matches. */
   next(event: string, match: (data: Frame['data']) => boolean = () => true, timeoutMs = 30_000): Promise<Frame> {
-    const test = (frame: Frame) => frame.event === event && match(frame.data);
+    return this.waitFrame((frame) => frame.event === event && match(frame.data), `"${event}"`, timeoutMs);
+  }
+
+  private waitFrame(test: (frame: Frame) => boolean, what: string, timeoutMs: number): Promise<Frame> {
     const seen = this.frames.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
-        reject(
-          new Error(`no "${event}" frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.event).join(', ')}`),
-        );
+        reject(new Error(`no ${what} frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.event).join(', ')}`));
       }, timeoutMs);
       const done = (frame: Frame) => {
         clearTimeout(timer);
@@ -53,14 +54,15 @@ export class AgentSocket {
   }
 
   /** Sends `{event, data}` with a fresh ref and resolves with the `ack` or `error` that echoes it. */
-  async call(event: string, data: Record<string, unknown>): Promise<Frame> {
+  async call(event: string, data: Record<string, unknown>, timeoutMs = 30_000): Promise<Frame> {
     const ref = `ref-${++this.seq}`;
-    const answer = this.next('ack', (d) => d.ref === ref).catch(() => null);
-    const failure = this.next('error', (d) => d.ref === ref).catch(() => null);
+    const answer = this.waitFrame(
+      (frame) => (frame.event === 'ack' || frame.event === 'error') && frame.data.ref === ref,
+      `answer to ${event}`,
+      timeoutMs,
+    );
     this.socket.send(JSON.stringify({ event, data: { ...data, ref } }));
-    const frame = await Promise.race([answer, failure]);
-    if (!frame) throw new Error(`no answer to ${event} (${ref})`);
-    return frame;
+    return answer;
   }
 
   closed(): Promise<{ code: number }> {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { freePort, stopChild } from '@switchboard/embedded';
 import { startSimulator, type Simulator } from '../../apps/simulator/simulator';
 
@@ -19,7 +19,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const ROOT = resolve(__dirname, '..', '..');
+/** The repository root, whether this runs from source (Jest) or from `dist/` (the benchmark). */
+const ROOT = resolve(__dirname, '..', '..', __dirname.split(sep).includes('dist') ? '..' : '');
 
 /**
  * The real system, started the way a user starts it (`npm start`'s launcher: embedded PostgreSQL, the Temporal dev

@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SIMULATOR_DEFAULTS } from '../apps/simulator/simulator';
+import { AgentSocket } from '../test/support/agent-socket';
+import { ApiClient } from '../test/support/api-client';
+import { ADMIN_PASSWORD, startStack } from '../test/support/stack';
+
+/**
+ * `npm run bench`: the real stack on this machine. Measures start-up to healthy, the webhook acknowledgement, and the
+ * time from a webhook leaving the simulator to the `offer` frame on an available agent's socket.
+ */
+const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 100);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const summary = (values: number[]) => ({
+  n: values.length,
+  p50: +percentile(values, 50).toFixed(1),
+  p95: +percentile(values, 95).toFixed(1),
+  p99: +percentile(values, 99).toFixed(1),
+  max: +Math.max(...values).toFixed(1),
+});
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const stack = await startStack({ LOG_LEVEL: 'error' });
+  const startupMs = performance.now() - started;
+  try {
+    const admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
+    const fb = SIMULATOR_DEFAULTS.facebook;
+    const account = await admin.create('/api/accounts', {
+      platform: 'facebook',
+      name: 'Bench',
+      pageId: fb.pageId,
+      pageAccessToken: fb.pageAccessToken,
+      appSecret: fb.appSecret,
+      verifyToken: fb.verifyToken,
+    });
+    const workgroup = await admin.create('/api/workgroups', { name: 'Bench', acceptTimeoutSeconds: 600 });
+    await admin.create('/api/channels', { name: 'bench', accountIds: [account.id], publicWorkgroupId: workgroup.id });
+    await admin.create('/api/users', {
+      username: 'bench-agent',
+      password: 'bench-agent-password',
+      displayName: 'Bench Agent',
+      roles: ['agent'],
+      workgroupIds: [workgroup.id],
+      capacity: { conversation: 50, directMessage: 0 },
+    });
+    await admin.create('/api/wrapup-codes', { code: 'bench', label: 'Bench' });
+    const agent = await ApiClient.login(stack.baseUrl, 'bench-agent', 'bench-agent-password');
+    const socket = await AgentSocket.connect(stack.baseUrl, agent.bearer);
+    await socket.call('status', { status: 'available' });
+
+    const ackMs: number[] = [];
+    const offerMs: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const sent = performance.now();
+      const result = await stack.sim.injectComment({ text: `bench ${i}` });
+      ackMs.push(performance.now() - sent);
+      const commentId = result.ids.commentId;
+      await socket.next('offer', (d) => (d.interaction as { conversationKey: string }).conversationKey === commentId);
+      offerMs.push(performance.now() - sent);
+      // Free the slot so every sample is offered at once: accept, disconnect, and let wrap-up time out later.
+      const interactionId = socket.frames.find(
+        (f) => f.event === 'offer' && (f.data.interaction as { conversationKey: string }).conversationKey === commentId,
+      )?.data.interaction as { id: string };
+      await socket.call('accept', { interactionId: interactionId.id });
+      await socket.call('disconnect', { interactionId: interactionId.id });
+      await socket.call('wrapup', { interactionId: interactionId.id, code: 'bench' });
+    }
+    socket.close();
+    const report = {
+      at: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      startupToHealthyMs: Math.round(startupMs),
+      webhookAckMs: summary(ackMs),
+      webhookToOfferMs: summary(offerMs),
+    };
+    const dir = resolve(__dirname, '..', '..', 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
