@@ -54,6 +54,14 @@ export function createInteractionActivities({ dataSource, lifecycle, replies }: 
       return atEdge(() => lifecycle.connect(input));
     },
 
+    async transferInteraction(input: {
+      interactionId: string;
+      toWorkgroupId: string | null;
+      toAgentId: string | null;
+    }): Promise<void> {
+      return atEdge(() => lifecycle.transfer(input));
+    },
+
     async disconnectInteraction(input: { interactionId: string; agentId: string }): Promise<void> {
       return atEdge(() => lifecycle.disconnect(input));
     },

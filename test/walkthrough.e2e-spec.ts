@@ -238,6 +238,113 @@ describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up'
     await status('alice', 'away');
   });
 
+  /** Brings one fresh interaction to `connected` with the given agent and returns its id. */
+  async function connectOne(agent: string, inject: () => Promise<unknown>, platform: string): Promise<string> {
+    const { socket } = agents[agent]!;
+    const before = socket.frames.length;
+    await inject();
+    const offer = await socket.next(
+      'offer',
+      (d) =>
+        (d.interaction as { platform: string }).platform === platform &&
+        !socket.frames.slice(0, before).some((f) => f.event === 'offer' && f.data === d),
+    );
+    const id = (offer.data.interaction as { id: string }).id;
+    expect(await socket.call('accept', { interactionId: id })).toMatchObject({ event: 'ack' });
+    return id;
+  }
+
+  async function finish(agent: string, interactionId: string) {
+    const { api, socket } = agents[agent]!;
+    expect((await api.post(`/api/interactions/${interactionId}/disconnect`)).status).toBe(200);
+    expect(await socket.call('wrapup', { interactionId, code: 'resolved' })).toMatchObject({ event: 'ack' });
+  }
+
+  it('escalates a private reply on an X thread to a linked DM interaction with the same agent', async () => {
+    await status('bob', 'available');
+    const { api, socket } = agents.bob!;
+    let authorId = '';
+    const parentId = await connectOne(
+      'bob',
+      async () => {
+        const result = await stack.sim.injectMention({ text: `@${x.handle} help, my refund never came` });
+        authorId = result.ids.authorId;
+      },
+      'twitter',
+    );
+    const reply = await api.post<{ id: string; interactionId: string; deliveryStatus: string }>(
+      `/api/interactions/${parentId}/replies`,
+      { text: 'Let us take this to DM', visibility: 'private' },
+    );
+    expect(reply.status).toBe(202);
+    expect(reply.body.interactionId).not.toBe(parentId);
+    const child = await api.get<{ type: string; state: string; parentId: string; agentId: string }>(
+      `/api/interactions/${reply.body.interactionId}`,
+    );
+    expect(child.body).toMatchObject({ type: 'directMessage', state: 'connected', parentId });
+    await socket.next('message.updated', (d) => d.id === reply.body.id && d.deliveryStatus === 'sent');
+    expect(stack.sim.sent({ platform: 'twitter', kind: 'dm' }).at(-1)).toMatchObject({
+      target: authorId,
+      text: 'Let us take this to DM',
+    });
+    await finish('bob', reply.body.interactionId);
+    await finish('bob', parentId);
+  });
+
+  it('escalates a private reply on a Facebook comment to Messenger, where the customer answer joins it', async () => {
+    const { api, socket } = agents.bob!;
+    let commentId = '';
+    const parentId = await connectOne(
+      'bob',
+      async () => {
+        const result = await stack.sim.injectComment({ text: 'my order is wrong, help', from: { id: '7300000001' } });
+        commentId = result.ids.commentId;
+      },
+      'facebook',
+    );
+    const reply = await api.post<{ id: string; interactionId: string }>(`/api/interactions/${parentId}/replies`, {
+      text: 'We sent you a private message',
+      visibility: 'private',
+    });
+    expect(reply.status).toBe(202);
+    await socket.next('message.updated', (d) => d.id === reply.body.id && d.deliveryStatus === 'sent');
+    const sent = stack.sim.sent({ platform: 'facebook', kind: 'private_reply' }).at(-1);
+    expect(sent).toMatchObject({ target: commentId });
+    const psid = sent!.recipientId!;
+    await stack.sim.injectMessage({ text: 'thanks, my order number is 42', from: { id: psid } });
+    const joined = await socket.next('message.created', (d) => d.text === 'thanks, my order number is 42');
+    expect(joined.data.interactionId).toBe(reply.body.interactionId);
+    await finish('bob', reply.body.interactionId);
+    await finish('bob', parentId);
+  });
+
+  it('transfers a connected interaction to another agent, then to another workgroup', async () => {
+    const parentId = await connectOne(
+      'bob',
+      () => stack.sim.injectMention({ text: `@${x.handle} order help please` }),
+      'twitter',
+    );
+    await status('bob', 'away');
+    await status('alice', 'available');
+    const alice = (await admin.get<{ id: string; username: string }[]>('/api/users')).body.find(
+      (u) => u.username === 'alice',
+    )!;
+    const toAgent = await agents.bob!.socket.call('transfer', { interactionId: parentId, agentId: alice.id });
+    expect(toAgent).toMatchObject({ event: 'ack', data: { result: { state: 'queued' } } });
+    const offer = await agents.alice!.socket.next('offer', (d) => (d.interaction as { id: string }).id === parentId);
+    expect(offer.data.interaction).toMatchObject({ agentId: alice.id });
+    expect(await agents.alice!.socket.call('accept', { interactionId: parentId })).toMatchObject({ event: 'ack' });
+    const toGroup = await agents.alice!.api.post<{ state: string; workgroupId: string }>(
+      `/api/interactions/${parentId}/transfer`,
+      { workgroupId: ids.slow },
+    );
+    expect(toGroup.body).toMatchObject({ state: 'queued', workgroupId: ids.slow });
+    // No longer Alice's: she may not act on it, nor even see it.
+    const bad = await agents.alice!.api.post(`/api/interactions/${parentId}/transfer`, { workgroupId: ids.slow });
+    expect(bad.status).toBe(403);
+    await status('alice', 'away');
+  });
+
   it('lets an operator find every interaction in Temporal by its search attributes', async () => {
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection });
@@ -247,11 +354,12 @@ describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up'
         for await (const _ of client.workflow.list({ query })) n += 1;
         return n;
       };
-      await waitFor(async () => (await count('InteractionState="completed"')) >= 4, 20_000);
-      expect(await count('Platform="twitter" AND InteractionState="completed"')).toBe(2);
-      expect(await count('Platform="facebook" AND InteractionType="directMessage"')).toBe(1);
-      expect(await count('Workgroup="Social Public" AND Agent="alice"')).toBe(2);
-      expect(await count('Workgroup="Social Private"')).toBe(2);
+      await waitFor(async () => (await count('InteractionState="completed"')) >= 8, 20_000);
+      expect(await count('Platform="twitter" AND InteractionState="completed"')).toBe(4);
+      expect(await count('Platform="facebook" AND InteractionType="directMessage"')).toBe(2);
+      expect(await count('Workgroup="Social Public" AND Agent="alice" AND InteractionState="completed"')).toBe(2);
+      expect(await count('Agent="bob" AND InteractionType="directMessage"')).toBe(2);
+      expect(await count('Workgroup="Timeout Drill" AND InteractionState="queued"')).toBe(1);
     } finally {
       await connection.close();
     }

@@ -19,9 +19,11 @@ import {
   InteractionState,
   offerCreatedSignal,
   SearchAttributes,
+  transferUpdate,
   wrapUpUpdate,
   type AcceptInput,
   type AgentActionInput,
+  type TransferInput,
   type InteractionSnapshot,
   type InteractionWorkflowInput,
   type OfferCreatedSignal,
@@ -44,6 +46,7 @@ type Phase =
   | 'offered'
   | 'connecting'
   | 'connected'
+  | 'transferring'
   | 'disconnecting'
   | 'wrapup'
   | 'completing'
@@ -83,6 +86,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       case 'connecting':
         return InteractionState.OFFERED;
       case 'connected':
+      case 'transferring':
       case 'disconnecting':
         return InteractionState.CONNECTED;
       case 'wrapup':
@@ -185,6 +189,38 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   );
 
   setHandler(
+    transferUpdate,
+    async ({ toWorkgroupId, toAgentId }) => {
+      state.phase = 'transferring';
+      try {
+        await steps.transferInteraction({ interactionId, toWorkgroupId, toAgentId });
+      } catch (error) {
+        state.phase = 'connected';
+        throw error;
+      }
+      // Back in a queue: the offer this run accepted no longer counts; the main loop dispatches it again.
+      if (state.offer) state.expiredOffers.push(state.offer.offerId);
+      state.offer = null;
+      state.agentId = null;
+      state.agentName = null;
+      state.phase = 'queued';
+      publishState();
+      return snapshot();
+    },
+    {
+      validator: ({ interactionId: id, agentId, toWorkgroupId, toAgentId }: TransferInput) => {
+        assertOwn(id);
+        if (state.phase !== 'connected' || state.agentId !== agentId) {
+          throw conflict('the interaction is not connected to this agent', InteractionConflict.NOT_CONNECTED_TO_AGENT);
+        }
+        if ((toWorkgroupId === null) === (toAgentId === null)) {
+          throw conflict('name exactly one of a workgroup and an agent', InteractionConflict.WRONG_INTERACTION);
+        }
+      },
+    },
+  );
+
+  setHandler(
     wrapUpUpdate,
     async ({ code }) => {
       state.wrapUpCode = code;
@@ -221,31 +257,51 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     }
   })();
 
+  /** Offers until an agent accepts; an offer that times out puts the interaction back in the queue. */
+  const offerUntilAccepted = async (): Promise<void> => {
+    while (state.phase === 'queued' || state.phase === 'offered') {
+      await condition(() => state.offer !== null);
+      const offer = state.offer as OfferCreatedSignal;
+      if (state.phase === 'queued') {
+        state.phase = 'offered';
+        state.agentName = offer.agentName;
+        publishState();
+      }
+      const remaining = Date.parse(offer.expiresAt) - Date.now();
+      const answered =
+        state.phase !== 'offered' || (remaining > 0 && (await condition(() => state.phase !== 'offered', remaining)));
+      if (answered) return;
+      state.expiredOffers.push(offer.offerId);
+      state.offer = null;
+      state.phase = 'queued';
+      state.agentName = null;
+      publishState();
+      await steps.expireOffer({ interactionId, offerId: offer.offerId });
+    }
+  };
+
+  if (input.connectedAgentId) {
+    // Escalated from a public thread: it starts with the agent who wrote the private reply.
+    state.agentId = input.connectedAgentId;
+    state.agentName = input.connectedAgentName ?? null;
+    state.phase = 'connected';
+    publishState();
+  }
   const settings = await steps.enqueueInteraction({ interactionId });
   upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: settings.workgroupName ?? '' }]);
   if (state.phase === 'routing') state.phase = 'queued';
 
-  while (state.phase === 'queued' || state.phase === 'offered') {
-    await condition(() => state.offer !== null);
-    const offer = state.offer as OfferCreatedSignal;
-    if (state.phase === 'queued') {
-      state.phase = 'offered';
-      state.agentName = offer.agentName;
-      publishState();
-    }
-    const remaining = Date.parse(offer.expiresAt) - Date.now();
-    const answered =
-      state.phase !== 'offered' || (remaining > 0 && (await condition(() => state.phase !== 'offered', remaining)));
-    if (answered) break;
-    state.expiredOffers.push(offer.offerId);
-    state.offer = null;
-    state.phase = 'queued';
-    state.agentName = null;
-    publishState();
-    await steps.expireOffer({ interactionId, offerId: offer.offerId });
+  for (;;) {
+    await offerUntilAccepted();
+    await condition(() => state.phase === 'wrapup' || state.phase === 'completing' || state.phase === 'queued');
+    if (state.phase !== 'queued') break;
+    // Transferred: the workflow's workgroup may have changed.
+    const moved = await steps.enqueueInteraction({ interactionId });
+    upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: moved.workgroupName ?? '' }]);
+    settings.wrapUpTimeoutSeconds = moved.wrapUpTimeoutSeconds;
+    settings.wrapUpRequired = moved.wrapUpRequired;
   }
 
-  await condition(() => state.phase === 'wrapup' || state.phase === 'completing');
   let reason = 'handled';
   if (state.phase === 'wrapup') {
     const timeout = settings.wrapUpTimeoutSeconds;

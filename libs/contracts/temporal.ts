@@ -25,6 +25,7 @@ export interface InteractionWorkflowInput {
   type: InteractionType;
   /** Set when the interaction starts already connected (a private reply escalated from a public thread). */
   connectedAgentId?: string;
+  connectedAgentName?: string;
 }
 
 export interface CustomerMessageSignal {
@@ -60,6 +61,12 @@ export interface AcceptInput extends AgentActionInput {
   expiresAt: string;
 }
 
+/** Exactly one target: another workgroup's queue, or one agent (who gets the next offer of it). */
+export interface TransferInput extends AgentActionInput {
+  toWorkgroupId: string | null;
+  toAgentId: string | null;
+}
+
 export interface WrapUpInput extends AgentActionInput {
   code: string | null;
 }
@@ -77,6 +84,7 @@ export const agentReplySignal = defineSignal<[AgentReplySignal]>('agentReply');
 export const acceptUpdate = defineUpdate<InteractionSnapshot, [AcceptInput]>('accept');
 export const disconnectUpdate = defineUpdate<InteractionSnapshot, [AgentActionInput]>('disconnect');
 export const wrapUpUpdate = defineUpdate<InteractionSnapshot, [WrapUpInput]>('wrapUp');
+export const transferUpdate = defineUpdate<InteractionSnapshot, [TransferInput]>('transfer');
 
 /** Failure types the workflow's update validators raise; the gateway maps them to 409. */
 export enum InteractionConflict {

@@ -21,6 +21,7 @@ interface QueuedRow {
   id: string;
   type: InteractionType;
   workgroup_id: string;
+  reserved_agent_id: string | null;
   skills: Record<string, number>;
   workflow_id: string;
 }
@@ -71,7 +72,7 @@ export class Dispatcher {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
     const queued = await queryRows<QueuedRow>(
       manager,
-      `SELECT id, type, workgroup_id, skills, workflow_id FROM interactions
+      `SELECT id, type, workgroup_id, reserved_agent_id, skills, workflow_id FROM interactions
         WHERE state = 'queued' AND workflow_id IS NOT NULL AND workgroup_id IS NOT NULL
           AND ($1::uuid[] IS NULL OR workgroup_id = ANY($1::uuid[]))
         ORDER BY priority DESC, queued_at ASC
@@ -89,10 +90,12 @@ export class Dispatcher {
     return queryOne<AgentRow>(
       manager,
       `SELECT u.id, u.username FROM users u
-        WHERE u.status = $1 AND $2::uuid = ANY(u.workgroup_ids)
-          AND NOT EXISTS (
-            SELECT 1 FROM jsonb_each_text($3::jsonb) need
-             WHERE COALESCE((u.skills ->> need.key)::numeric, 0) < need.value::numeric)
+        WHERE u.status = $1
+          AND CASE WHEN $6::uuid IS NOT NULL THEN u.id = $6::uuid
+                   ELSE $2::uuid = ANY(u.workgroup_ids) AND NOT EXISTS (
+                          SELECT 1 FROM jsonb_each_text($3::jsonb) need
+                           WHERE COALESCE((u.skills ->> need.key)::numeric, 0) < need.value::numeric)
+              END
           AND (SELECT count(*) FROM interactions x
                 WHERE x.agent_id = u.id AND x.type = $4 AND x.state IN ('offered', 'connected', 'wrapup'))
               < COALESCE((u.capacity ->> $5)::int, 0)
@@ -104,6 +107,7 @@ export class Dispatcher {
         JSON.stringify(interaction.skills ?? {}),
         interaction.type,
         capacityKey(interaction.type),
+        interaction.reserved_agent_id,
       ],
     );
   }

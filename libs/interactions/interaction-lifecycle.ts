@@ -99,7 +99,8 @@ export class InteractionLifecycle {
       const row = await this.lock(manager, input.interactionId);
       if (row.state !== InteractionState.OFFERED || row.offer_id !== input.offerId) return null;
       await manager.query(
-        `UPDATE interactions SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL
+        `UPDATE interactions
+            SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL, reserved_agent_id = NULL
           WHERE id = $1`,
         [row.id],
       );
@@ -137,7 +138,9 @@ export class InteractionLifecycle {
         throw new TransitionConflictError(`interaction ${row.id} is ${row.state}, not offered to ${input.agentId}`);
       }
       await manager.query(
-        `UPDATE interactions SET state = 'connected', connected_at = now(), offer_id = NULL, offer_expires_at = NULL
+        `UPDATE interactions
+            SET state = 'connected', connected_at = COALESCE(connected_at, now()), offer_id = NULL,
+                offer_expires_at = NULL, reserved_agent_id = NULL
           WHERE id = $1`,
         [row.id],
       );
@@ -149,6 +152,43 @@ export class InteractionLifecycle {
         workgroupId: row.workgroup_id,
       });
       await publish(manager, { kind: 'interaction', interactionId: row.id });
+    });
+  }
+
+  /**
+   * Back to a queue: another workgroup's, or the same one reserved for one agent (who alone is offered it until an
+   * offer to them times out). Its queue time starts again, as Genesys counts a transfer as a new queue entry.
+   */
+  async transfer(input: {
+    interactionId: string;
+    toWorkgroupId: string | null;
+    toAgentId: string | null;
+  }): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const row = await this.lock(manager, input.interactionId);
+      if (row.state !== InteractionState.CONNECTED) {
+        throw new TransitionConflictError(`interaction ${row.id} is ${row.state}, not connected`);
+      }
+      await manager.query(
+        `UPDATE interactions
+            SET state = 'queued', agent_id = NULL, workgroup_id = COALESCE($2, workgroup_id), reserved_agent_id = $3,
+                queued_at = now(), offer_id = NULL, offer_expires_at = NULL
+          WHERE id = $1`,
+        [row.id, input.toWorkgroupId, input.toAgentId],
+      );
+      await recordEvent(manager, {
+        interactionId: row.id,
+        type: 'transferred',
+        state: InteractionState.QUEUED,
+        agentId: row.agent_id,
+        workgroupId: input.toWorkgroupId ?? row.workgroup_id,
+        data: { fromWorkgroupId: row.workgroup_id, toWorkgroupId: input.toWorkgroupId, toAgentId: input.toAgentId },
+      });
+      await publish(manager, {
+        kind: 'interaction',
+        interactionId: row.id,
+        ...(row.agent_id ? { alsoNotify: [row.agent_id] } : {}),
+      });
     });
   }
 

@@ -24,9 +24,11 @@ export class RetryableSendError extends Error {
 
 interface OutboundRow {
   id: string;
+  interaction_id: string;
   delivery_status: DeliveryStatus | null;
   text: string | null;
   visibility: Visibility;
+  in_reply_to: string | null;
   conversation_key: string;
   platform: Platform;
   type: InteractionType;
@@ -50,7 +52,8 @@ export class ReplySender {
   async send(messageId: string, finalAttempt: boolean): Promise<DeliveryStatus> {
     const row = await queryOne<OutboundRow>(
       this.dataSource,
-      `SELECT m.id, m.delivery_status, m.text, m.visibility, m.conversation_key, m.platform, i.type,
+      `SELECT m.id, m.interaction_id, m.delivery_status, m.text, m.visibility, m.in_reply_to, m.conversation_key,
+              m.platform, i.type,
               a.platform_account_id, a.credentials_ciphertext, c.platform_user_id AS customer_platform_user_id
          FROM messages m
          JOIN interactions i ON i.id = m.interaction_id
@@ -79,7 +82,19 @@ export class ReplySender {
           accessToken: credentials.pageAccessToken,
         });
       }
-      const psid = row.customer_platform_user_id;
+      if (isPendingPrivateReply(row.conversation_key) && row.in_reply_to) {
+        // The first message of a thread escalated from a comment: a private reply to that comment, which tells us the
+        // customer's Messenger id, and so the thread's real key.
+        const result = await this.facebook.sendMessage({
+          pageId: row.platform_account_id,
+          recipient: { comment_id: row.in_reply_to },
+          text,
+          accessToken: credentials.pageAccessToken,
+        });
+        if (result.ok && result.recipientId) await this.rekey(row, `${row.platform_account_id}-${result.recipientId}`);
+        return result;
+      }
+      const psid = messengerRecipient(row);
       if (!psid) return permanentFailure('the Messenger thread has no customer');
       return this.facebook.sendMessage({
         pageId: row.platform_account_id,
@@ -98,6 +113,28 @@ export class ReplySender {
     const participant = row.customer_platform_user_id;
     if (!participant) return permanentFailure('the DM thread has no customer');
     return this.twitter.sendDirectMessage({ credentials, participantId: participant, text });
+  }
+
+  /** Moves an escalated thread to its Messenger key, unless another open interaction already owns that key. */
+  private async rekey(row: OutboundRow, conversationKey: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const taken = await queryOne(
+        manager,
+        `SELECT 1 FROM interactions WHERE platform = $1 AND conversation_key = $2
+            AND state IN ('queued', 'offered', 'connected', 'wrapup')`,
+        [row.platform, conversationKey],
+      );
+      if (taken) return;
+      await manager.query('UPDATE interactions SET conversation_key = $2 WHERE id = $1', [
+        row.interaction_id,
+        conversationKey,
+      ]);
+      await manager.query('UPDATE messages SET conversation_key = $3 WHERE platform = $1 AND conversation_key = $2', [
+        row.platform,
+        row.conversation_key,
+        conversationKey,
+      ]);
+    });
   }
 
   private async latestCustomerPost(row: OutboundRow): Promise<string | null> {
@@ -141,6 +178,23 @@ export class ReplySender {
       return result.ok ? DeliveryStatus.SENT : DeliveryStatus.FAILED;
     });
   }
+}
+
+/** The provisional key of a Messenger thread opened by a private reply to a comment, before Meta names the PSID. */
+export function pendingPrivateReplyKey(pageId: string, commentId: string): string {
+  return `${pageId}-comment-${commentId}`;
+}
+
+function isPendingPrivateReply(conversationKey: string): boolean {
+  return conversationKey.includes('-comment-');
+}
+
+/** The PSID of a Messenger thread is the second half of its key (`<page id>-<psid>`). */
+function messengerRecipient(row: OutboundRow): string | null {
+  const prefix = `${row.platform_account_id}-`;
+  return row.conversation_key.startsWith(prefix)
+    ? row.conversation_key.slice(prefix.length)
+    : row.customer_platform_user_id;
 }
 
 function permanentFailure(message: string): SendResult {

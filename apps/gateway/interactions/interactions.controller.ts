@@ -16,7 +16,6 @@ import {
 import { InteractionState, Visibility } from '@switchboard/contracts';
 import { CurrentUser } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
 import { InteractionsService } from './interactions.service';
 
@@ -52,7 +51,7 @@ export class WrapUpDto {
   @ApiProperty({ example: 'resolved' }) @IsString() @MinLength(1) @MaxLength(50) code!: string;
 }
 
-class TransferDto {
+export class TransferDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() workgroupId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() agentId?: string;
 }
@@ -99,9 +98,8 @@ export class InteractionsController {
   }
 
   @Post(':id/transfer')
-  @HttpCode(501)
-  transfer(@Param('id', IdPipe) _id: string, @Body() body: TransferDto): never {
-    void body;
-    throw new ApiError(501, 'transfer is not available yet');
+  @HttpCode(200)
+  async transfer(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string, @Body() body: TransferDto) {
+    return this.interactions.transfer(user, id, body);
   }
 }

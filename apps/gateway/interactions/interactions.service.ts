@@ -8,10 +8,18 @@ import {
   disconnectUpdate,
   InteractionState,
   InteractionType,
+  interactionWorkflowId,
+  Platform,
   Role,
+  SearchAttributes,
+  TASK_QUEUE,
+  transferUpdate,
   Visibility,
   wrapUpUpdate,
 } from '@switchboard/contracts';
+import { pendingPrivateReplyKey, recordEvent } from '@switchboard/interactions';
+import { dmConversationKey } from '@switchboard/platforms';
+import type { interactionWorkflow } from '@switchboard/workflows';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import { hasRole, type Principal } from '../auth/principal';
 import { ApiError } from '../core/api-error';
@@ -185,6 +193,180 @@ export class InteractionsService {
     return this.after(id);
   }
 
+  async transfer(
+    user: Principal,
+    id: string,
+    target: { workgroupId?: string; agentId?: string },
+    requestId?: string,
+  ): Promise<InteractionView> {
+    const row = await this.visible(user, id);
+    if (row.state !== InteractionState.CONNECTED || row.agent_id !== user.id) {
+      throw ApiError.conflict('the interaction is not connected to you', [{ state: row.state }]);
+    }
+    if ((target.workgroupId === undefined) === (target.agentId === undefined)) {
+      throw ApiError.badRequest('invalid workgroupId, agentId', [
+        { field: 'workgroupId', message: 'give exactly one of workgroupId and agentId' },
+      ]);
+    }
+    if (
+      target.workgroupId &&
+      !(await queryOne(this.dataSource, 'SELECT 1 FROM workgroups WHERE id = $1', [target.workgroupId]))
+    ) {
+      throw ApiError.badRequest('invalid workgroupId', [{ field: 'workgroupId', message: 'unknown workgroup' }]);
+    }
+    if (target.agentId) {
+      const agent = await queryOne<{ roles: string[] }>(this.dataSource, 'SELECT roles FROM users WHERE id = $1', [
+        target.agentId,
+      ]);
+      if (!agent?.roles.includes(Role.AGENT)) {
+        throw ApiError.badRequest('invalid agentId', [{ field: 'agentId', message: 'unknown agent' }]);
+      }
+    }
+    await runUpdate(this.temporal, () =>
+      this.handle(row).executeUpdate(transferUpdate, {
+        args: [
+          {
+            interactionId: id,
+            agentId: user.id,
+            toWorkgroupId: target.workgroupId ?? null,
+            toAgentId: target.agentId ?? null,
+          },
+        ],
+        updateId: requestId ?? `transfer-${id}-${row.connected_at?.getTime() ?? 0}`,
+      }),
+    );
+    return this.after(id);
+  }
+
+  /**
+   * A private reply on a public thread moves the conversation out of the public space: a new direct-message
+   * interaction, child of this one, connected to the same agent, whose first message is this reply (an X DM to the
+   * author, or a Messenger private reply to the customer's latest comment).
+   */
+  private async escalate(user: Principal, parent: InteractionRecord, text: string): Promise<MessageView> {
+    const context = await queryOne<{
+      platform_user_id: string | null;
+      platform_account_id: string;
+      private_wg: string | null;
+    }>(
+      this.dataSource,
+      `SELECT c.platform_user_id, a.platform_account_id, ch.private_workgroup_id AS private_wg
+         FROM interactions i JOIN accounts a ON a.id = i.account_id
+         LEFT JOIN customers c ON c.id = i.customer_id LEFT JOIN channels ch ON ch.id = i.channel_id
+        WHERE i.id = $1`,
+      [parent.id],
+    );
+    if (!context?.platform_user_id) {
+      throw ApiError.conflict('the thread has no identified customer to message privately');
+    }
+    const latest = await queryOne<{ platform_message_id: string }>(
+      this.dataSource,
+      `SELECT platform_message_id FROM messages WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound'
+          AND platform_message_id IS NOT NULL ORDER BY sent_at DESC LIMIT 1`,
+      [parent.platform, parent.conversation_key],
+    );
+    if (!latest) throw ApiError.conflict('the thread has no customer message to answer privately');
+    const conversationKey =
+      parent.platform === Platform.TWITTER
+        ? dmConversationKey(context.platform_account_id, context.platform_user_id)
+        : pendingPrivateReplyKey(context.platform_account_id, latest.platform_message_id);
+    const childId = randomUUID();
+    const messageId = randomUUID();
+    const workflowId = interactionWorkflowId(parent.platform, conversationKey);
+    await this.dataSource.transaction(async (manager) => {
+      const open = await queryOne<{ id: string }>(
+        manager,
+        `SELECT id FROM interactions WHERE platform = $1 AND conversation_key = $2
+            AND state IN ('queued', 'offered', 'connected', 'wrapup')`,
+        [parent.platform, conversationKey],
+      );
+      if (open) {
+        throw ApiError.conflict('the customer already has an open direct-message interaction', [
+          { interactionId: open.id },
+        ]);
+      }
+      await manager.query(
+        `INSERT INTO interactions (id, type, platform, account_id, channel_id, conversation_key, state, workgroup_id,
+                                   agent_id, priority, skills, parent_id, customer_id, connected_at, workflow_id)
+         VALUES ($1, 'directMessage', $2, $3, $4, $5, 'connected', $6, $7, $8, $9, $10, $11, now(), $12)`,
+        [
+          childId,
+          parent.platform,
+          parent.account_id,
+          parent.channel_id,
+          conversationKey,
+          context.private_wg ?? parent.workgroup_id,
+          user.id,
+          parent.priority,
+          JSON.stringify({}),
+          parent.id,
+          parent.customer_id,
+          workflowId,
+        ],
+      );
+      await manager.query(
+        `INSERT INTO messages (id, platform, account_id, conversation_key, interaction_id, direction, visibility,
+                               in_reply_to, agent_id, text, sent_at, delivery_status)
+         VALUES ($1, $2, $3, $4, $5, 'outbound', 'private', $6, $7, $8, now(), 'pending')`,
+        [
+          messageId,
+          parent.platform,
+          parent.account_id,
+          conversationKey,
+          childId,
+          latest.platform_message_id,
+          user.id,
+          text,
+        ],
+      );
+      await recordEvent(manager, {
+        interactionId: parent.id,
+        type: 'escalated',
+        state: parent.state,
+        agentId: user.id,
+        workgroupId: parent.workgroup_id,
+        data: { childId },
+      });
+      await recordEvent(manager, {
+        interactionId: childId,
+        type: 'connected',
+        state: InteractionState.CONNECTED,
+        agentId: user.id,
+        workgroupId: context.private_wg ?? parent.workgroup_id,
+        data: { parentId: parent.id, escalated: true },
+      });
+      await publish(manager, { kind: 'interaction', interactionId: childId }, { kind: 'message.created', messageId });
+    });
+    await this.temporal.workflow.signalWithStart<
+      typeof interactionWorkflow,
+      [{ interactionId: string; messageId: string }]
+    >('interactionWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [
+        {
+          interactionId: childId,
+          platform: parent.platform,
+          type: InteractionType.DIRECT_MESSAGE,
+          connectedAgentId: user.id,
+          connectedAgentName: user.username,
+        },
+      ],
+      signal: agentReplySignal,
+      signalArgs: [{ interactionId: childId, messageId }],
+      typedSearchAttributes: [
+        { key: SearchAttributes.Platform, value: parent.platform },
+        { key: SearchAttributes.InteractionType, value: InteractionType.DIRECT_MESSAGE },
+        { key: SearchAttributes.InteractionState, value: InteractionState.CONNECTED },
+        { key: SearchAttributes.Agent, value: user.username },
+      ],
+    });
+    await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
+    return messageView(
+      (await loadMessage(this.dataSource, messageId)) as NonNullable<Awaited<ReturnType<typeof loadMessage>>>,
+    );
+  }
+
   /**
    * Stores the reply as pending and tells the workflow, which sends it; the caller gets the message at once and
    * sees `deliveryStatus` change through `message.updated`.
@@ -195,7 +377,7 @@ export class InteractionsService {
       throw ApiError.conflict('you can reply only on an interaction connected to you', [{ state: row.state }]);
     }
     if (row.type === InteractionType.CONVERSATION && visibility === Visibility.PRIVATE) {
-      throw ApiError.conflict('private replies on public threads (escalation) are not available yet');
+      return this.escalate(user, row, text);
     }
     if (row.type === InteractionType.DIRECT_MESSAGE && visibility === Visibility.PUBLIC) {
       throw ApiError.badRequest('invalid visibility', [

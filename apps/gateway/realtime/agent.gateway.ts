@@ -17,7 +17,7 @@ import { AgentsService } from '../agents/agents.service';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 import { LOGGER } from '../core/tokens';
-import { ReplyDto, WrapUpDto } from '../interactions/interactions.controller';
+import { ReplyDto, TransferDto, WrapUpDto } from '../interactions/interactions.controller';
 import { InteractionsService } from '../interactions/interactions.service';
 import { SocketRegistry } from './socket-registry';
 
@@ -42,6 +42,11 @@ class WsReplyDto extends ReplyDto {
 }
 
 class WsWrapUpDto extends WrapUpDto {
+  @IsUUID() interactionId!: string;
+  @IsOptional() @IsString() @MaxLength(200) ref?: string;
+}
+
+class WsTransferDto extends TransferDto {
   @IsUUID() interactionId!: string;
   @IsOptional() @IsString() @MaxLength(200) ref?: string;
 }
@@ -176,8 +181,16 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
 
   @SubscribeMessage('transfer')
   transfer(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
-    return this.act(socket, InteractionActionDto, body, () =>
-      Promise.reject(new HttpException({ error: 'transfer is not available yet', details: [] }, 501)),
+    return this.act(socket, WsTransferDto, body, (user, data) =>
+      this.interactions.transfer(
+        user,
+        data.interactionId,
+        {
+          ...(data.workgroupId ? { workgroupId: data.workgroupId } : {}),
+          ...(data.agentId ? { agentId: data.agentId } : {}),
+        },
+        data.ref && `ws-${user.id}-${data.ref}`,
+      ),
     );
   }
 }

@@ -13,6 +13,8 @@ export class InteractionEntity {
   @Column({ type: 'text' }) state!: InteractionState;
   @Column({ name: 'workgroup_id', type: 'uuid', nullable: true }) workgroupId!: string | null;
   @Column({ name: 'agent_id', type: 'uuid', nullable: true }) agentId!: string | null;
+  /** Set by a transfer to one agent: only they are offered it, until an offer to them times out. */
+  @Column({ name: 'reserved_agent_id', type: 'uuid', nullable: true }) reservedAgentId!: string | null;
   @Column({ type: 'integer' }) priority!: number;
   @Column({ type: 'jsonb' }) skills!: Record<string, number>;
   @Column({ name: 'parent_id', type: 'uuid', nullable: true }) parentId!: string | null;
