@@ -112,6 +112,8 @@ describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up'
     );
     const interaction = offer.data.interaction as { id: string; state: string; workflowId: string };
     expect(interaction.state).toBe('offered');
+    expect(offer.data).toMatchObject({ lastMessage: { text: options.customerText } });
+    expect(offer.data.customer).toBeTruthy();
 
     const accepted = await socket.call('accept', { interactionId: interaction.id });
     expect(accepted).toMatchObject({ event: 'ack', data: { result: { state: 'connected' } } });

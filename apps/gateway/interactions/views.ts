@@ -127,6 +127,34 @@ export async function loadMessage(dataSource: DataSource, id: string): Promise<M
   return queryOne<MessageRecord>(dataSource, `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = $1`, [id]);
 }
 
+/** What an agent needs to decide on an offer at a glance: who, and what they last said. */
+export async function loadOfferPreview(dataSource: DataSource, interaction: InteractionRecord) {
+  const [customer, last] = await Promise.all([
+    interaction.customer_id
+      ? queryOne<{ platform_user_id: string; handle: string | null; name: string | null; followers: number | null }>(
+          dataSource,
+          'SELECT platform_user_id, handle, name, followers FROM customers WHERE id = $1',
+          [interaction.customer_id],
+        )
+      : null,
+    queryOne<{ text: string | null; sent_at: Date }>(
+      dataSource,
+      `SELECT text, sent_at FROM messages WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound'
+        ORDER BY sent_at DESC LIMIT 1`,
+      [interaction.platform, interaction.conversation_key],
+    ),
+  ]);
+  return {
+    customer: customer && {
+      platformUserId: customer.platform_user_id,
+      handle: customer.handle,
+      name: customer.name,
+      followers: customer.followers,
+    },
+    lastMessage: last && { text: last.text, sentAt: iso(last.sent_at) },
+  };
+}
+
 /** The whole thread: every message with the interaction's conversation key, earlier interactions' included. */
 export async function loadThread(dataSource: DataSource, interaction: InteractionRecord): Promise<MessageView[]> {
   const rows = await queryRows<MessageRecord>(

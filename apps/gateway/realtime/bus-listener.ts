@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { BUS_CHANNEL, type BusEvent } from '@switchboard/contracts';
 import type { Endpoints } from '@switchboard/config';
 import type { Logger } from '@switchboard/observability';
-import { loadInteraction, loadMessage, interactionView, messageView } from '../interactions/views';
+import { interactionView, loadInteraction, loadMessage, loadOfferPreview, messageView } from '../interactions/views';
 import { AgentsService } from '../agents/agents.service';
 import { DATA_SOURCE, ENDPOINTS, LOGGER } from '../core/tokens';
 import { SocketRegistry } from './socket-registry';
@@ -75,6 +75,7 @@ export class BusListener implements OnApplicationBootstrap, OnApplicationShutdow
           interaction: interactionView(row),
           offerId: event.offerId,
           expiresAt: event.expiresAt,
+          ...(await loadOfferPreview(this.dataSource, row)),
         });
         return;
       }
