@@ -72,6 +72,7 @@ class Launcher {
       env: { ...process.env, DATABASE_URL: endpoints.databaseUrl, TEMPORAL_ADDRESS: endpoints.temporalAddress },
     });
     this.children.set(app, child);
+    say(`${app} started (pid ${child.pid})`);
     child.once('exit', (code, signal) => {
       this.children.delete(app);
       if (this.stopping) return;

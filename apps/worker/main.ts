@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { TASK_QUEUE } from '@switchboard/contracts';
 import { loadConfig, resolveEndpoints } from '@switchboard/config';
-import type { Dispatcher as DispatcherType } from '@switchboard/interactions';
 import { Dispatcher } from '@switchboard/interactions';
 import { createLogger } from '@switchboard/observability';
 import { ACTIVITIES, WorkerModule } from './worker.module';
@@ -19,7 +18,7 @@ function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath
   return { workflowsPath: require.resolve('../../workflows') };
 }
 
-function startMaintenance(dispatcher: DispatcherType, warn: (error: unknown) => void): () => void {
+function startMaintenance(dispatcher: Dispatcher, warn: (error: unknown) => void): () => void {
   const timer = setInterval(() => {
     dispatcher
       .resignalStaleOffers()

@@ -16,6 +16,8 @@ export interface Stack {
   temporalUiPort: number;
   /** Everything the launcher printed, for diagnosing a failed test. */
   output(): string;
+  /** The current process id of the gateway or the worker, as the launcher reported it. */
+  pidOf(app: 'gateway' | 'worker'): number;
   stop(): Promise<void>;
 }
 
@@ -80,7 +82,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     databaseUrl: string;
     temporalAddress: string;
   };
-  return { baseUrl, sim, dataDir, ...endpoints, temporalUiPort, output: () => output, stop };
+  const pidOf = (app: 'gateway' | 'worker') => {
+    const last = [...output.matchAll(new RegExp(`${app} started \\(pid (\\d+)\\)`, 'g'))].at(-1)?.[1];
+    if (!last) throw new Error(`no pid reported for ${app}`);
+    return Number(last);
+  };
+  return { baseUrl, sim, dataDir, ...endpoints, temporalUiPort, output: () => output, pidOf, stop };
 }
 
 /** Polls until `check` is true; fails with the last diagnostic after `timeoutMs`. */

@@ -1,5 +1,1 @@
-export const CONFIG = Symbol('CONFIG');
-export const LOGGER = Symbol('LOGGER');
-export const DATA_SOURCE = Symbol('DATA_SOURCE');
-export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
-export const ENDPOINTS = Symbol('ENDPOINTS');
+export { CONFIG, DATA_SOURCE, ENDPOINTS, LOGGER, TEMPORAL_CLIENT } from '@switchboard/runtime';

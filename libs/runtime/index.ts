@@ -1,0 +1,2 @@
+export * from './core-providers';
+export * from './tokens';
