@@ -60,12 +60,12 @@ class FakeActivities {
   failSend = new Set<string>();
 
   build(): InteractionActivities {
-    const record = <T>(name: keyof InteractionActivities, input: unknown, value: T): T => {
+    const record = <T>(name: keyof InteractionActivities, input: unknown, value: T): Promise<T> => {
       this.calls.push({ name, input });
-      return value;
+      return Promise.resolve(value);
     };
     return {
-      enqueueInteraction: async (input) =>
+      enqueueInteraction: (input) =>
         record('enqueueInteraction', input, {
           interactionId: input.interactionId,
           state: InteractionState.QUEUED,
@@ -78,18 +78,20 @@ class FakeActivities {
           agentName: null,
           ...this.settings,
         }),
-      expireOffer: async (input) => record('expireOffer', input, { expired: true }),
-      connectInteraction: async (input) => record('connectInteraction', input, undefined),
-      transferInteraction: async (input) => record('transferInteraction', input, undefined),
-      disconnectInteraction: async (input) => record('disconnectInteraction', input, undefined),
-      completeInteraction: async (input) => record('completeInteraction', input, undefined),
-      sendReply: async (input) => {
-        record('sendReply', input, undefined);
+      expireOffer: (input) => record('expireOffer', input, { expired: true }),
+      connectInteraction: (input) => record('connectInteraction', input, undefined),
+      transferInteraction: (input) => record('transferInteraction', input, undefined),
+      disconnectInteraction: (input) => record('disconnectInteraction', input, undefined),
+      completeInteraction: (input) => record('completeInteraction', input, undefined),
+      sendReply: (input) => {
         // What a permanent, unforeseen failure looks like at the activity edge.
-        if (this.failSend.has(input.messageId)) throw ApplicationFailure.nonRetryable('platform down', 'Unexpected');
-        return DeliveryStatus.SENT;
+        if (this.failSend.has(input.messageId)) {
+          this.calls.push({ name: 'sendReply', input });
+          return Promise.reject(ApplicationFailure.nonRetryable('platform down', 'Unexpected'));
+        }
+        return record('sendReply', input, DeliveryStatus.SENT);
       },
-      failReply: async (input) => record('failReply', input, undefined),
+      failReply: (input) => record('failReply', input, undefined),
     };
   }
 
