@@ -410,6 +410,9 @@ describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up'
     expect(forged.status).toBe(401);
     const garbage = await stack.sim.injectRaw({ platform: 'facebook', body: '{not json' });
     expect(garbage.delivery?.status).toBe(400);
+    const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/switchboard_webhook_requests_total\{platform="twitter",status="401"\} [1-9]/);
+    expect(metrics).toMatch(/switchboard_webhook_events_total\{platform="facebook",outcome="stored"\} [1-9]/);
   });
 
   it('puts an offer that was not accepted in time back in the queue and offers it to the next agent', async () => {

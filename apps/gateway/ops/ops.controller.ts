@@ -2,10 +2,10 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { DATA_SOURCE, TEMPORAL_CLIENT } from '../core/tokens';
+import { metricsRegistry } from './metrics';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -20,9 +20,6 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
     return 'down';
   }
 }
-
-export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry });
 
 @ApiTags('operations')
 @Public()

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -9,7 +9,9 @@ import {
   verifyTwitterSignature,
   type NormalizedEvent,
 } from '@switchboard/platforms';
+import { Platform } from '@switchboard/contracts';
 import { Public } from '../auth/auth.decorators';
+import { webhookAckSeconds, webhookEvents, webhookRequests } from '../ops/metrics';
 import { ApiError } from '../core/api-error';
 import { IngestService } from '../ingest/ingest.service';
 import { AccountDirectory } from '../ingest/account-directory';
@@ -18,6 +20,20 @@ function rawBody(request: Request): Buffer {
   const body = request.body as unknown;
   if (!Buffer.isBuffer(body) || body.length === 0) throw ApiError.badRequest('empty request body');
   return body;
+}
+
+async function measured<T>(platform: Platform, work: () => Promise<T>): Promise<T> {
+  const stop = webhookAckSeconds.startTimer({ platform });
+  try {
+    const result = await work();
+    webhookRequests.inc({ platform, status: '200' });
+    return result;
+  } catch (error) {
+    webhookRequests.inc({ platform, status: String(error instanceof HttpException ? error.getStatus() : 500) });
+    throw error;
+  } finally {
+    stop();
+  }
 }
 
 function parseJson(raw: Buffer): unknown {
@@ -60,6 +76,10 @@ export class WebhooksController {
   @Post('facebook')
   @HttpCode(200)
   async receiveFacebook(@Req() request: Request) {
+    return measured(Platform.FACEBOOK, () => this.facebook(request));
+  }
+
+  private async facebook(request: Request) {
     const raw = rawBody(request);
     const header = request.header('x-hub-signature-256');
     const accounts = await this.directory.facebook();
@@ -70,7 +90,10 @@ export class WebhooksController {
     );
     if (signedBy.size === 0) throw ApiError.unauthorized('missing or invalid X-Hub-Signature-256');
     const events = parseFacebookWebhook(parseJson(raw));
-    return this.store(events.filter((event) => signedBy.has(event.accountPlatformId)));
+    return this.store(
+      Platform.FACEBOOK,
+      events.filter((event) => signedBy.has(event.accountPlatformId)),
+    );
   }
 
   @Get('twitter')
@@ -84,6 +107,10 @@ export class WebhooksController {
   @Post('twitter')
   @HttpCode(200)
   async receiveTwitter(@Req() request: Request) {
+    return measured(Platform.TWITTER, () => this.twitter(request));
+  }
+
+  private async twitter(request: Request) {
     const raw = rawBody(request);
     const header = request.header('x-twitter-webhooks-signature');
     const accounts = await this.directory.twitter();
@@ -94,12 +121,17 @@ export class WebhooksController {
     );
     if (signedBy.size === 0) throw ApiError.unauthorized('missing or invalid x-twitter-webhooks-signature');
     const events = parseTwitterWebhook(parseJson(raw));
-    return this.store(events.filter((event) => signedBy.has(event.accountPlatformId)));
+    return this.store(
+      Platform.TWITTER,
+      events.filter((event) => signedBy.has(event.accountPlatformId)),
+    );
   }
 
-  private async store(events: NormalizedEvent[]) {
+  private async store(platform: Platform, events: NormalizedEvent[]) {
     try {
       const stored = await this.ingest.store(events);
+      webhookEvents.inc({ platform, outcome: 'parsed' }, events.length);
+      webhookEvents.inc({ platform, outcome: 'stored' }, stored.length);
       return { received: events.length, stored: stored.length };
     } catch (error) {
       // Storage is down: the platform must retry, so nothing is acknowledged.

@@ -1,0 +1,27 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The gateway's Prometheus registry (`GET /metrics`): process metrics plus the webhook path. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+export const webhookRequests = new Counter({
+  name: 'switchboard_webhook_requests_total',
+  help: 'Webhook POSTs by platform and HTTP status',
+  labelNames: ['platform', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
+export const webhookEvents = new Counter({
+  name: 'switchboard_webhook_events_total',
+  help: 'Platform events in verified webhooks: parsed, and stored for the first time',
+  labelNames: ['platform', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const webhookAckSeconds = new Histogram({
+  name: 'switchboard_webhook_ack_seconds',
+  help: 'Time from a webhook POST reaching the controller to its answer',
+  labelNames: ['platform'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metricsRegistry],
+});
