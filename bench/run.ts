@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SIMULATOR_DEFAULTS } from '../apps/simulator/simulator';
 import { AgentSocket } from '../test/support/agent-socket';
 import { ApiClient } from '../test/support/api-client';
+import { createAgent, facebookAccountBody } from '../test/support/builders';
 import { ADMIN_PASSWORD, startStack } from '../test/support/stack';
 
 /**
@@ -31,27 +31,11 @@ async function main(): Promise<void> {
   const startupMs = performance.now() - started;
   try {
     const admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
-    const fb = SIMULATOR_DEFAULTS.facebook;
-    const account = await admin.create('/api/accounts', {
-      platform: 'facebook',
-      name: 'Bench',
-      pageId: fb.pageId,
-      pageAccessToken: fb.pageAccessToken,
-      appSecret: fb.appSecret,
-      verifyToken: fb.verifyToken,
-    });
+    const account = await admin.create('/api/accounts', facebookAccountBody('Bench'));
     const workgroup = await admin.create('/api/workgroups', { name: 'Bench', acceptTimeoutSeconds: 600 });
     await admin.create('/api/channels', { name: 'bench', accountIds: [account.id], publicWorkgroupId: workgroup.id });
-    await admin.create('/api/users', {
-      username: 'bench-agent',
-      password: 'bench-agent-password',
-      displayName: 'Bench Agent',
-      roles: ['agent'],
-      workgroupIds: [workgroup.id],
-      capacity: { conversation: 50, directMessage: 0 },
-    });
     await admin.create('/api/wrapup-codes', { code: 'bench', label: 'Bench' });
-    const agent = await ApiClient.login(stack.baseUrl, 'bench-agent', 'bench-agent-password');
+    const agent = await createAgent(admin, 'bench-agent', [workgroup.id], { conversation: 50, directMessage: 0 });
     const socket = await AgentSocket.connect(stack.baseUrl, agent.bearer);
     await socket.call('status', { status: 'available' });
 

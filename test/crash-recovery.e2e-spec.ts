@@ -1,7 +1,7 @@
 import { Client as PgClient } from 'pg';
-import { SIMULATOR_DEFAULTS } from '../apps/simulator/simulator';
 import { AgentSocket } from './support/agent-socket';
 import { ApiClient } from './support/api-client';
+import { createAgent, facebookAccountBody } from './support/builders';
 import { ADMIN_PASSWORD, startStack, waitFor, type Stack } from './support/stack';
 
 /**
@@ -14,21 +14,11 @@ describe('crash recovery', () => {
   let agentApi: ApiClient;
   let socket: AgentSocket;
   let accountId = '';
-  const fb = SIMULATOR_DEFAULTS.facebook;
 
   beforeAll(async () => {
     stack = await startStack();
     admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
-    accountId = (
-      await admin.create('/api/accounts', {
-        platform: 'facebook',
-        name: 'Acme Care',
-        pageId: fb.pageId,
-        pageAccessToken: fb.pageAccessToken,
-        appSecret: fb.appSecret,
-        verifyToken: fb.verifyToken,
-      })
-    ).id;
+    accountId = (await admin.create('/api/accounts', facebookAccountBody())).id;
     const workgroup = await admin.create('/api/workgroups', { name: 'Care', acceptTimeoutSeconds: 120 });
     await admin.create('/api/channels', {
       name: 'care',
@@ -37,15 +27,7 @@ describe('crash recovery', () => {
       privateWorkgroupId: workgroup.id,
     });
     await admin.create('/api/wrapup-codes', { code: 'resolved', label: 'Resolved' });
-    await admin.create('/api/users', {
-      username: 'erin',
-      password: 'erin-password',
-      displayName: 'Erin',
-      roles: ['agent'],
-      workgroupIds: [workgroup.id],
-      capacity: { conversation: 10, directMessage: 10 },
-    });
-    agentApi = await ApiClient.login(stack.baseUrl, 'erin', 'erin-password');
+    agentApi = await createAgent(admin, 'erin', [workgroup.id], { conversation: 10, directMessage: 10 });
     socket = await AgentSocket.connect(stack.baseUrl, agentApi.bearer);
     expect(await socket.call('status', { status: 'available' })).toMatchObject({ event: 'ack' });
   }, 240_000);

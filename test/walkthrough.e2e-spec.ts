@@ -2,6 +2,7 @@ import { Connection, Client } from '@temporalio/client';
 import { SIMULATOR_DEFAULTS } from '../apps/simulator/simulator';
 import { AgentSocket, type Frame } from './support/agent-socket';
 import { ApiClient } from './support/api-client';
+import { createAgent, facebookAccountBody, twitterAccountBody } from './support/builders';
 import { ADMIN_PASSWORD, startStack, waitFor, type Stack } from './support/stack';
 
 /**
@@ -13,36 +14,14 @@ describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up'
   let admin: ApiClient;
   const ids: Record<string, string> = {};
   const agents: Record<string, { api: ApiClient; socket: AgentSocket }> = {};
-  const fb = SIMULATOR_DEFAULTS.facebook;
   const x = SIMULATOR_DEFAULTS.twitter;
 
   beforeAll(async () => {
     stack = await startStack();
     admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
 
-    ids.facebook = (
-      await admin.create('/api/accounts', {
-        platform: 'facebook',
-        name: 'Acme Care',
-        pageId: fb.pageId,
-        pageAccessToken: fb.pageAccessToken,
-        appSecret: fb.appSecret,
-        verifyToken: fb.verifyToken,
-      })
-    ).id;
-    ids.twitter = (
-      await admin.create('/api/accounts', {
-        platform: 'twitter',
-        name: 'Acme on X',
-        userId: x.userId,
-        handle: x.handle,
-        consumerKey: x.consumerKey,
-        consumerSecret: x.consumerSecret,
-        accessToken: x.accessToken,
-        accessTokenSecret: x.accessTokenSecret,
-        ingest: 'webhook',
-      })
-    ).id;
+    ids.facebook = (await admin.create('/api/accounts', facebookAccountBody())).id;
+    ids.twitter = (await admin.create('/api/accounts', twitterAccountBody())).id;
     ids.public = (await admin.create('/api/workgroups', { name: 'Social Public', acceptTimeoutSeconds: 60 })).id;
     ids.private = (await admin.create('/api/workgroups', { name: 'Social Private', acceptTimeoutSeconds: 60 })).id;
     ids.slow = (await admin.create('/api/workgroups', { name: 'Timeout Drill', acceptTimeoutSeconds: 5 })).id;
@@ -52,14 +31,7 @@ describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up'
       ['carol', [ids.slow]],
       ['dave', [ids.slow]],
     ] as const) {
-      await admin.create('/api/users', {
-        username,
-        password: `${username}-password`,
-        displayName: username[0]!.toUpperCase() + username.slice(1),
-        roles: ['agent'],
-        workgroupIds: workgroups,
-      });
-      const api = await ApiClient.login(stack.baseUrl, username, `${username}-password`);
+      const api = await createAgent(admin, username, [...workgroups]);
       agents[username] = { api, socket: await AgentSocket.connect(stack.baseUrl, api.bearer) };
     }
     for (const account of ['facebook', 'twitter']) {
@@ -434,6 +406,41 @@ describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up'
     );
     expect(reoffer.data.interaction).toMatchObject({ state: 'offered' });
     expect((await agents.dave!.socket.call('accept', { interactionId })).event).toBe('ack');
+  });
+
+  it('updates and deletes configuration, refusing to delete what is still referenced', async () => {
+    const group = await admin.create<{ id: string }>('/api/workgroups', { name: 'Temporary' });
+    const patched = await admin.patch(`/api/workgroups/${group.id}`, {
+      acceptTimeoutSeconds: 45,
+      wrapUpTimeoutSeconds: null,
+    });
+    expect(patched.body).toMatchObject({ name: 'Temporary', acceptTimeoutSeconds: 45, wrapUpTimeoutSeconds: null });
+    const channel = await admin.create<{ id: string }>('/api/channels', {
+      name: 'temporary',
+      accountIds: [ids.twitter],
+      publicWorkgroupId: group.id,
+      enabled: false,
+    });
+    expect((await admin.patch(`/api/channels/${channel.id}`, { keywords: { any: ['x'] } })).body).toMatchObject({
+      keywords: { any: ['x'], all: [], none: [] },
+      enabled: false,
+    });
+    expect((await admin.delete(`/api/workgroups/${group.id}`)).status).toBe(409);
+    expect((await admin.delete(`/api/channels/${channel.id}`)).status).toBe(204);
+    expect((await admin.delete(`/api/workgroups/${group.id}`)).status).toBe(204);
+    expect((await admin.get(`/api/workgroups/${group.id}`)).status).toBe(404);
+
+    const response = await admin.create<{ id: string }>('/api/standard-responses', {
+      title: 'Hello',
+      text: 'Hi {{customer.name}}, {{agent.name}} here.',
+    });
+    expect((await admin.patch(`/api/standard-responses/${response.id}`, { title: 'Greeting' })).body).toMatchObject({
+      title: 'Greeting',
+      text: 'Hi {{customer.name}}, {{agent.name}} here.',
+    });
+    expect((await agents.alice!.api.get('/api/standard-responses')).status).toBe(200);
+    expect((await admin.delete(`/api/standard-responses/${response.id}`)).status).toBe(204);
+    expect((await admin.post('/api/wrapup-codes', { code: 'resolved', label: 'Again' })).status).toBe(409);
   });
 
   it('answers bad requests with the right status and names the field', async () => {

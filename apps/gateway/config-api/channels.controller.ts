@@ -24,7 +24,7 @@ import { Roles } from '../auth/auth.decorators';
 import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
 import { DATA_SOURCE } from '../core/tokens';
-import { mapConstraintErrors } from './db-errors';
+import { EntityStore } from './entity-store';
 import { assertExisting } from './references';
 import { IsSkillMap } from './skills.validator';
 
@@ -122,14 +122,8 @@ const keywordsOf = (dto: KeywordsDto | undefined) => ({
 export class ChannelsController {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  private get repo() {
-    return this.dataSource.getRepository(ChannelEntity);
-  }
-
-  private async find(id: string): Promise<ChannelEntity> {
-    const found = await this.repo.findOneBy({ id });
-    if (!found) throw ApiError.notFound('channel', id);
-    return found;
+  private get store() {
+    return new EntityStore(this.dataSource.getRepository(ChannelEntity), 'channel');
   }
 
   private async checkReferences(body: Partial<CreateChannelDto>): Promise<void> {
@@ -140,7 +134,7 @@ export class ChannelsController {
 
   @Get()
   async list() {
-    return (await this.repo.find({ order: { priority: 'DESC', createdAt: 'ASC' } })).map(channelView);
+    return (await this.store.list({ priority: 'DESC', createdAt: 'ASC' })).map(channelView);
   }
 
   @Post()
@@ -151,7 +145,7 @@ export class ChannelsController {
         { field: 'publicWorkgroupId', message: 'a channel needs at least one workgroup' },
       ]);
     }
-    const entity = this.repo.create({
+    const created = await this.store.create({
       name: body.name,
       accountIds: body.accountIds,
       keywords: keywordsOf(body.keywords),
@@ -161,33 +155,33 @@ export class ChannelsController {
       skills: body.skills ?? {},
       enabled: body.enabled ?? true,
     });
-    return channelView(await mapConstraintErrors(() => this.repo.save(entity)));
+    return channelView(created);
   }
 
   @Get(':id')
   async get(@Param('id', IdPipe) id: string) {
-    return channelView(await this.find(id));
+    return channelView(await this.store.find(id));
   }
 
   @Patch(':id')
   async update(@Param('id', IdPipe) id: string, @Body() body: UpdateChannelDto) {
-    const entity = await this.find(id);
     await this.checkReferences(body);
-    if (body.name !== undefined) entity.name = body.name;
-    if (body.accountIds !== undefined) entity.accountIds = body.accountIds;
-    if (body.keywords !== undefined) entity.keywords = keywordsOf(body.keywords);
-    if (body.publicWorkgroupId !== undefined) entity.publicWorkgroupId = body.publicWorkgroupId;
-    if (body.privateWorkgroupId !== undefined) entity.privateWorkgroupId = body.privateWorkgroupId;
-    if (body.priority !== undefined) entity.priority = body.priority;
-    if (body.skills !== undefined) entity.skills = body.skills;
-    if (body.enabled !== undefined) entity.enabled = body.enabled;
-    return channelView(await mapConstraintErrors(() => this.repo.save(entity)));
+    const updated = await this.store.update(id, {
+      name: body.name,
+      accountIds: body.accountIds,
+      keywords: body.keywords && keywordsOf(body.keywords),
+      publicWorkgroupId: body.publicWorkgroupId,
+      privateWorkgroupId: body.privateWorkgroupId,
+      priority: body.priority,
+      skills: body.skills,
+      enabled: body.enabled,
+    });
+    return channelView(updated);
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', IdPipe) id: string) {
-    await this.find(id);
-    await mapConstraintErrors(() => this.repo.delete({ id }));
+    await this.store.remove(id);
   }
 }

@@ -9,7 +9,8 @@ export async function mapConstraintErrors<T>(work: () => Promise<T>): Promise<T>
     if (error instanceof QueryFailedError) {
       const driver = error.driverError as { code?: string; detail?: string; constraint?: string };
       if (driver.code === '23505') throw ApiError.conflict('already exists', [driver.detail ?? driver.constraint]);
-      if (driver.code === '23503') {
+      // 23503: a foreign key violation; 23001: the same from an ON DELETE RESTRICT reference.
+      if (driver.code === '23503' || driver.code === '23001') {
         throw ApiError.conflict('still referenced by other records', [driver.detail ?? driver.constraint]);
       }
     }

@@ -5,10 +5,9 @@ import type { DataSource } from 'typeorm';
 import { Role } from '@switchboard/contracts';
 import { StandardResponseEntity } from '@switchboard/persistence';
 import { Roles } from '../auth/auth.decorators';
-import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
 import { DATA_SOURCE } from '../core/tokens';
-import { mapConstraintErrors } from './db-errors';
+import { EntityStore } from './entity-store';
 import { assertExisting } from './references';
 
 export class CreateStandardResponseDto {
@@ -46,49 +45,41 @@ export function standardResponseView(r: StandardResponseEntity) {
 export class StandardResponsesController {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  private get repo() {
-    return this.dataSource.getRepository(StandardResponseEntity);
-  }
-
-  private async find(id: string): Promise<StandardResponseEntity> {
-    const found = await this.repo.findOneBy({ id });
-    if (!found) throw ApiError.notFound('standard response', id);
-    return found;
+  private get store() {
+    return new EntityStore(this.dataSource.getRepository(StandardResponseEntity), 'standard response');
   }
 
   @Get()
   @Roles(Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
   async list() {
-    return (await this.repo.find({ order: { title: 'ASC' } })).map(standardResponseView);
+    return (await this.store.list({ title: 'ASC' })).map(standardResponseView);
   }
 
   @Post()
   async create(@Body() body: CreateStandardResponseDto) {
     await assertExisting(this.dataSource, 'workgroups', 'workgroupIds', body.workgroupIds ?? []);
-    const entity = this.repo.create({ title: body.title, text: body.text, workgroupIds: body.workgroupIds ?? [] });
-    return standardResponseView(await mapConstraintErrors(() => this.repo.save(entity)));
+    return standardResponseView(
+      await this.store.create({ title: body.title, text: body.text, workgroupIds: body.workgroupIds ?? [] }),
+    );
   }
 
   @Get(':id')
   @Roles(Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
   async get(@Param('id', IdPipe) id: string) {
-    return standardResponseView(await this.find(id));
+    return standardResponseView(await this.store.find(id));
   }
 
   @Patch(':id')
   async update(@Param('id', IdPipe) id: string, @Body() body: UpdateStandardResponseDto) {
-    const entity = await this.find(id);
     await assertExisting(this.dataSource, 'workgroups', 'workgroupIds', body.workgroupIds ?? []);
-    if (body.title !== undefined) entity.title = body.title;
-    if (body.text !== undefined) entity.text = body.text;
-    if (body.workgroupIds !== undefined) entity.workgroupIds = body.workgroupIds;
-    return standardResponseView(await mapConstraintErrors(() => this.repo.save(entity)));
+    return standardResponseView(
+      await this.store.update(id, { title: body.title, text: body.text, workgroupIds: body.workgroupIds }),
+    );
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', IdPipe) id: string) {
-    await this.find(id);
-    await this.repo.delete({ id });
+    await this.store.remove(id);
   }
 }

@@ -20,7 +20,7 @@ import { Roles } from '../auth/auth.decorators';
 import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
 import { DATA_SOURCE } from '../core/tokens';
-import { mapConstraintErrors } from './db-errors';
+import { EntityStore } from './entity-store';
 import { assertExisting } from './references';
 
 class OverflowDto {
@@ -86,26 +86,20 @@ export function workgroupView(w: WorkgroupEntity) {
 export class WorkgroupsController {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  private get repo() {
-    return this.dataSource.getRepository(WorkgroupEntity);
-  }
-
-  private async find(id: string): Promise<WorkgroupEntity> {
-    const found = await this.repo.findOneBy({ id });
-    if (!found) throw ApiError.notFound('workgroup', id);
-    return found;
+  private get store() {
+    return new EntityStore(this.dataSource.getRepository(WorkgroupEntity), 'workgroup');
   }
 
   @Get()
   @Roles(Role.ADMIN, Role.SUPERVISOR)
   async list() {
-    return (await this.repo.find({ order: { name: 'ASC' } })).map(workgroupView);
+    return (await this.store.list({ name: 'ASC' })).map(workgroupView);
   }
 
   @Post()
   async create(@Body() body: CreateWorkgroupDto) {
     await assertExisting(this.dataSource, 'workgroups', 'overflow.workgroupId', [body.overflow?.workgroupId]);
-    const entity = this.repo.create({
+    const created = await this.store.create({
       name: body.name,
       acceptTimeoutSeconds: body.acceptTimeoutSeconds ?? 30,
       wrapUpRequired: body.wrapUpRequired ?? false,
@@ -114,40 +108,42 @@ export class WorkgroupsController {
       overflowAfterSeconds: body.overflow?.afterSeconds ?? null,
       overflowWorkgroupId: body.overflow?.workgroupId ?? null,
     });
-    return workgroupView(await mapConstraintErrors(() => this.repo.save(entity)));
+    return workgroupView(created);
   }
 
   @Get(':id')
   @Roles(Role.ADMIN, Role.SUPERVISOR)
   async get(@Param('id', IdPipe) id: string) {
-    return workgroupView(await this.find(id));
+    return workgroupView(await this.store.find(id));
   }
 
   @Patch(':id')
   async update(@Param('id', IdPipe) id: string, @Body() body: UpdateWorkgroupDto) {
-    const entity = await this.find(id);
     if (body.overflow?.workgroupId === id) {
       throw ApiError.badRequest('invalid overflow.workgroupId', [
         { field: 'overflow.workgroupId', message: 'a workgroup cannot overflow into itself' },
       ]);
     }
     await assertExisting(this.dataSource, 'workgroups', 'overflow.workgroupId', [body.overflow?.workgroupId]);
-    if (body.name !== undefined) entity.name = body.name;
-    if (body.acceptTimeoutSeconds !== undefined) entity.acceptTimeoutSeconds = body.acceptTimeoutSeconds;
-    if (body.wrapUpRequired !== undefined) entity.wrapUpRequired = body.wrapUpRequired;
-    if (body.wrapUpTimeoutSeconds !== undefined) entity.wrapUpTimeoutSeconds = body.wrapUpTimeoutSeconds;
-    if (body.serviceLevelSeconds !== undefined) entity.serviceLevelSeconds = body.serviceLevelSeconds;
-    if (body.overflow !== undefined) {
-      entity.overflowAfterSeconds = body.overflow?.afterSeconds ?? null;
-      entity.overflowWorkgroupId = body.overflow?.workgroupId ?? null;
-    }
-    return workgroupView(await mapConstraintErrors(() => this.repo.save(entity)));
+    const updated = await this.store.update(id, {
+      name: body.name,
+      acceptTimeoutSeconds: body.acceptTimeoutSeconds,
+      wrapUpRequired: body.wrapUpRequired,
+      wrapUpTimeoutSeconds: body.wrapUpTimeoutSeconds,
+      serviceLevelSeconds: body.serviceLevelSeconds,
+      ...(body.overflow === undefined
+        ? {}
+        : {
+            overflowAfterSeconds: body.overflow?.afterSeconds ?? null,
+            overflowWorkgroupId: body.overflow?.workgroupId ?? null,
+          }),
+    });
+    return workgroupView(updated);
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', IdPipe) id: string) {
-    await this.find(id);
-    await mapConstraintErrors(() => this.repo.delete({ id }));
+    await this.store.remove(id);
   }
 }

@@ -5,10 +5,9 @@ import type { DataSource } from 'typeorm';
 import { Role } from '@switchboard/contracts';
 import { WrapUpCodeEntity } from '@switchboard/persistence';
 import { Roles } from '../auth/auth.decorators';
-import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
 import { DATA_SOURCE } from '../core/tokens';
-import { mapConstraintErrors } from './db-errors';
+import { EntityStore } from './entity-store';
 import { assertExisting } from './references';
 
 export class CreateWrapUpCodeDto {
@@ -45,50 +44,42 @@ export function wrapUpCodeView(c: WrapUpCodeEntity) {
 export class WrapUpCodesController {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  private get repo() {
-    return this.dataSource.getRepository(WrapUpCodeEntity);
-  }
-
-  private async find(id: string): Promise<WrapUpCodeEntity> {
-    const found = await this.repo.findOneBy({ id });
-    if (!found) throw ApiError.notFound('wrap-up code', id);
-    return found;
+  private get store() {
+    return new EntityStore(this.dataSource.getRepository(WrapUpCodeEntity), 'wrap-up code');
   }
 
   /** Agents read the codes too, to pick one at wrap-up. */
   @Get()
   @Roles(Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
   async list() {
-    return (await this.repo.find({ order: { code: 'ASC' } })).map(wrapUpCodeView);
+    return (await this.store.list({ code: 'ASC' })).map(wrapUpCodeView);
   }
 
   @Post()
   async create(@Body() body: CreateWrapUpCodeDto) {
     await assertExisting(this.dataSource, 'workgroups', 'workgroupIds', body.workgroupIds ?? []);
-    const entity = this.repo.create({ code: body.code, label: body.label, workgroupIds: body.workgroupIds ?? [] });
-    return wrapUpCodeView(await mapConstraintErrors(() => this.repo.save(entity)));
+    return wrapUpCodeView(
+      await this.store.create({ code: body.code, label: body.label, workgroupIds: body.workgroupIds ?? [] }),
+    );
   }
 
   @Get(':id')
   @Roles(Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
   async get(@Param('id', IdPipe) id: string) {
-    return wrapUpCodeView(await this.find(id));
+    return wrapUpCodeView(await this.store.find(id));
   }
 
   @Patch(':id')
   async update(@Param('id', IdPipe) id: string, @Body() body: UpdateWrapUpCodeDto) {
-    const entity = await this.find(id);
     await assertExisting(this.dataSource, 'workgroups', 'workgroupIds', body.workgroupIds ?? []);
-    if (body.code !== undefined) entity.code = body.code;
-    if (body.label !== undefined) entity.label = body.label;
-    if (body.workgroupIds !== undefined) entity.workgroupIds = body.workgroupIds;
-    return wrapUpCodeView(await mapConstraintErrors(() => this.repo.save(entity)));
+    return wrapUpCodeView(
+      await this.store.update(id, { code: body.code, label: body.label, workgroupIds: body.workgroupIds }),
+    );
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', IdPipe) id: string) {
-    await this.find(id);
-    await this.repo.delete({ id });
+    await this.store.remove(id);
   }
 }
