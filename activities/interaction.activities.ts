@@ -1,5 +1,4 @@
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
-import type { DataSource } from 'typeorm';
 import type { DeliveryStatus } from '@switchboard/contracts';
 import {
   RetryableSendError,
@@ -8,10 +7,8 @@ import {
   type ReplySender,
   type RoutingSettings,
 } from '@switchboard/interactions';
-import { publish } from '@switchboard/persistence';
 
 export interface InteractionActivityDeps {
-  dataSource: DataSource;
   lifecycle: InteractionLifecycle;
   replies: ReplySender;
 }
@@ -40,7 +37,7 @@ async function atEdge<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createInteractionActivities({ dataSource, lifecycle, replies }: InteractionActivityDeps) {
+export function createInteractionActivities({ lifecycle, replies }: InteractionActivityDeps) {
   return {
     async enqueueInteraction(input: { interactionId: string }): Promise<RoutingSettings> {
       return atEdge(() => lifecycle.enqueue(input.interactionId));
@@ -81,14 +78,7 @@ export function createInteractionActivities({ dataSource, lifecycle, replies }: 
 
     /** For a reply whose sending failed in an unforeseen way: the agent sees it failed instead of pending forever. */
     async failReply(input: { messageId: string; error: string }): Promise<void> {
-      await dataSource.transaction(async (manager) => {
-        await manager.query(
-          `UPDATE messages SET delivery_status = 'failed', delivery_error = $2
-            WHERE id = $1 AND delivery_status = 'pending'`,
-          [input.messageId, JSON.stringify({ code: 'UNKNOWN', message: input.error, platform: null })],
-        );
-        await publish(manager, { kind: 'message.updated', messageId: input.messageId });
-      });
+      await replies.markFailed(input.messageId, input.error);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from '@switchboard/config';
 import { performance } from 'node:perf_hooks';
 import { AgentSocket } from '../test/support/agent-socket';
 import { ApiClient } from '../test/support/api-client';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       webhookAckMs: summary(ackMs),
       webhookToOfferMs: summary(offerMs),
     };
-    const dir = resolve(__dirname, '..', '..', 'bench', 'results');
+    const dir = join(repoRoot(), 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
     console.log(JSON.stringify(report, null, 2));

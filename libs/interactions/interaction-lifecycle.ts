@@ -47,7 +47,7 @@ export class InteractionLifecycle {
     return row;
   }
 
-  async routingSettings(interactionId: string): Promise<RoutingSettings> {
+  private async routingSettings(interactionId: string): Promise<RoutingSettings> {
     const row = await queryOne<{
       state: InteractionState;
       workgroup_id: string | null;

@@ -14,6 +14,7 @@ import {
   type SendResult,
   type TwitterClient,
 } from '@switchboard/platforms';
+import { latestInboundMessage, openInteractionOnThread } from './threads';
 
 /** Thrown for a failure worth another try (rate limit, network): the activity turns it into a Temporal retry. */
 export class RetryableSendError extends Error {
@@ -118,13 +119,7 @@ export class ReplySender {
   /** Moves an escalated thread to its Messenger key, unless another open interaction already owns that key. */
   private async rekey(row: OutboundRow, conversationKey: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const taken = await queryOne(
-        manager,
-        `SELECT 1 FROM interactions WHERE platform = $1 AND conversation_key = $2
-            AND state IN ('queued', 'offered', 'connected', 'wrapup')`,
-        [row.platform, conversationKey],
-      );
-      if (taken) return;
+      if (await openInteractionOnThread(manager, row.platform, conversationKey)) return;
       await manager.query('UPDATE interactions SET conversation_key = $2 WHERE id = $1', [
         row.interaction_id,
         conversationKey,
@@ -138,25 +133,21 @@ export class ReplySender {
   }
 
   private async latestCustomerPost(row: OutboundRow): Promise<string | null> {
-    const latest = await queryOne<{ platform_message_id: string }>(
-      this.dataSource,
-      `SELECT platform_message_id FROM messages
-        WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound' AND deleted_at IS NULL
-          AND platform_message_id IS NOT NULL
-        ORDER BY sent_at DESC LIMIT 1`,
-      [row.platform, row.conversation_key],
-    );
+    const latest = await latestInboundMessage(this.dataSource, row.platform, row.conversation_key, { replyable: true });
     return latest?.platform_message_id ?? null;
   }
 
   private async outsideStandardWindow(row: OutboundRow): Promise<boolean> {
-    const last = await queryOne<{ sent_at: Date }>(
-      this.dataSource,
-      `SELECT sent_at FROM messages WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound'
-        ORDER BY sent_at DESC LIMIT 1`,
-      [row.platform, row.conversation_key],
-    );
+    const last = await latestInboundMessage(this.dataSource, row.platform, row.conversation_key);
     return !last || Date.now() - new Date(last.sent_at).getTime() > MESSENGER_STANDARD_WINDOW_MS;
+  }
+
+  /** For a reply whose sending failed in an unforeseen way: the agent sees it failed instead of pending forever. */
+  async markFailed(messageId: string, message: string): Promise<DeliveryStatus> {
+    return this.record(messageId, {
+      ok: false,
+      error: { code: PlatformErrorCode.UNKNOWN, retryable: false, message, retryAt: null, platformBody: null },
+    });
   }
 
   private async record(messageId: string, result: SendResult): Promise<DeliveryStatus> {
@@ -169,10 +160,11 @@ export class ReplySender {
         );
       } else {
         const error = { code: result.error.code, message: result.error.message, platform: result.error.platformBody };
-        await manager.query(`UPDATE messages SET delivery_status = 'failed', delivery_error = $2 WHERE id = $1`, [
-          messageId,
-          JSON.stringify(error),
-        ]);
+        await manager.query(
+          `UPDATE messages SET delivery_status = 'failed', delivery_error = $2
+            WHERE id = $1 AND delivery_status = 'pending'`,
+          [messageId, JSON.stringify(error)],
+        );
       }
       await publish(manager, { kind: 'message.updated', messageId });
       return result.ok ? DeliveryStatus.SENT : DeliveryStatus.FAILED;

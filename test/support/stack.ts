@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from '@switchboard/config';
 import { freePort, stopChild } from '@switchboard/embedded';
 import { startSimulator, type Simulator } from '../../apps/simulator/simulator';
 
@@ -21,8 +22,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The repository root, whether this runs from source (Jest) or from `dist/` (the benchmark). */
-const ROOT = resolve(__dirname, '..', '..', __dirname.split(sep).includes('dist') ? '..' : '');
+const ROOT = repoRoot();
 
 /**
  * The real system, started the way a user starts it (`npm start`'s launcher: embedded PostgreSQL, the Temporal dev

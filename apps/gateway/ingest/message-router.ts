@@ -5,17 +5,18 @@ import {
   customerMessageSignal,
   InteractionState,
   interactionWorkflowId,
-  OPEN_INTERACTION_STATES,
-  SearchAttributes,
-  TASK_QUEUE,
   type InteractionType,
   type Platform,
 } from '@switchboard/contracts';
-import { recordEvent } from '@switchboard/interactions';
+import {
+  openInteractionOnThread,
+  recordEvent,
+  signalInteraction,
+  type OpenInteraction,
+} from '@switchboard/interactions';
 import type { Logger } from '@switchboard/observability';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import { selectChannel, type KeywordRules, type RoutableChannel } from '@switchboard/routing';
-import type { interactionWorkflow } from '@switchboard/workflows';
 import { DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
 import { WorkQueue } from './work-queue';
 
@@ -32,12 +33,7 @@ interface StoredMessage {
   type: InteractionType;
 }
 
-interface InteractionRow {
-  id: string;
-  type: InteractionType;
-  state: InteractionState;
-  workflow_id: string | null;
-}
+type InteractionRow = OpenInteraction;
 
 interface ChannelRow extends RoutableChannel {
   keywords: KeywordRules;
@@ -141,13 +137,8 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
     ]);
   }
 
-  private async openInteraction(manager: EntityManager, message: StoredMessage): Promise<InteractionRow | null> {
-    return queryOne<InteractionRow>(
-      manager,
-      `SELECT id, type, state, workflow_id FROM interactions
-        WHERE platform = $1 AND conversation_key = $2 AND state = ANY($3) FOR UPDATE`,
-      [message.platform, message.conversation_key, OPEN_INTERACTION_STATES],
-    );
+  private openInteraction(manager: EntityManager, message: StoredMessage): Promise<InteractionRow | null> {
+    return openInteractionOnThread(manager, message.platform, message.conversation_key, { lock: true });
   }
 
   /** A first message (or the first after the last interaction completed): the channels decide. */
@@ -202,20 +193,12 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
 
   private async deliver({ interaction, messageId, platform }: Delivery): Promise<void> {
     if (!interaction.workflow_id) return;
-    await this.temporal.workflow.signalWithStart<
-      typeof interactionWorkflow,
-      [{ interactionId: string; messageId: string }]
-    >('interactionWorkflow', {
+    await signalInteraction(this.temporal, {
       workflowId: interaction.workflow_id,
-      taskQueue: TASK_QUEUE,
-      args: [{ interactionId: interaction.id, platform, type: interaction.type }],
+      input: { interactionId: interaction.id, platform, type: interaction.type },
+      state: InteractionState.QUEUED,
       signal: customerMessageSignal,
-      signalArgs: [{ interactionId: interaction.id, messageId }],
-      typedSearchAttributes: [
-        { key: SearchAttributes.Platform, value: platform },
-        { key: SearchAttributes.InteractionType, value: interaction.type },
-        { key: SearchAttributes.InteractionState, value: InteractionState.QUEUED },
-      ],
+      message: { interactionId: interaction.id, messageId },
     });
   }
 }

@@ -11,15 +11,18 @@ import {
   interactionWorkflowId,
   Platform,
   Role,
-  SearchAttributes,
-  TASK_QUEUE,
   transferUpdate,
   Visibility,
   wrapUpUpdate,
 } from '@switchboard/contracts';
-import { pendingPrivateReplyKey, recordEvent } from '@switchboard/interactions';
+import {
+  latestInboundMessage,
+  openInteractionOnThread,
+  pendingPrivateReplyKey,
+  recordEvent,
+  signalInteraction,
+} from '@switchboard/interactions';
 import { dmConversationKey } from '@switchboard/platforms';
-import type { interactionWorkflow } from '@switchboard/workflows';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import { hasRole, type Principal } from '../auth/principal';
 import { ApiError } from '../core/api-error';
@@ -259,13 +262,10 @@ export class InteractionsService {
     if (!context?.platform_user_id) {
       throw ApiError.conflict('the thread has no identified customer to message privately');
     }
-    const latest = await queryOne<{ platform_message_id: string }>(
-      this.dataSource,
-      `SELECT platform_message_id FROM messages WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound'
-          AND platform_message_id IS NOT NULL ORDER BY sent_at DESC LIMIT 1`,
-      [parent.platform, parent.conversation_key],
-    );
-    if (!latest) throw ApiError.conflict('the thread has no customer message to answer privately');
+    const latest = await latestInboundMessage(this.dataSource, parent.platform, parent.conversation_key, {
+      replyable: true,
+    });
+    if (!latest?.platform_message_id) throw ApiError.conflict('the thread has no customer message to answer privately');
     const conversationKey =
       parent.platform === Platform.TWITTER
         ? dmConversationKey(context.platform_account_id, context.platform_user_id)
@@ -274,12 +274,7 @@ export class InteractionsService {
     const messageId = randomUUID();
     const workflowId = interactionWorkflowId(parent.platform, conversationKey);
     await this.dataSource.transaction(async (manager) => {
-      const open = await queryOne<{ id: string }>(
-        manager,
-        `SELECT id FROM interactions WHERE platform = $1 AND conversation_key = $2
-            AND state IN ('queued', 'offered', 'connected', 'wrapup')`,
-        [parent.platform, conversationKey],
-      );
+      const open = await openInteractionOnThread(manager, parent.platform, conversationKey);
       if (open) {
         throw ApiError.conflict('the customer already has an open direct-message interaction', [
           { interactionId: open.id },
@@ -337,29 +332,18 @@ export class InteractionsService {
       });
       await publish(manager, { kind: 'interaction', interactionId: childId }, { kind: 'message.created', messageId });
     });
-    await this.temporal.workflow.signalWithStart<
-      typeof interactionWorkflow,
-      [{ interactionId: string; messageId: string }]
-    >('interactionWorkflow', {
+    await signalInteraction(this.temporal, {
       workflowId,
-      taskQueue: TASK_QUEUE,
-      args: [
-        {
-          interactionId: childId,
-          platform: parent.platform,
-          type: InteractionType.DIRECT_MESSAGE,
-          connectedAgentId: user.id,
-          connectedAgentName: user.username,
-        },
-      ],
+      input: {
+        interactionId: childId,
+        platform: parent.platform,
+        type: InteractionType.DIRECT_MESSAGE,
+        connectedAgentId: user.id,
+        connectedAgentName: user.username,
+      },
+      state: InteractionState.CONNECTED,
       signal: agentReplySignal,
-      signalArgs: [{ interactionId: childId, messageId }],
-      typedSearchAttributes: [
-        { key: SearchAttributes.Platform, value: parent.platform },
-        { key: SearchAttributes.InteractionType, value: InteractionType.DIRECT_MESSAGE },
-        { key: SearchAttributes.InteractionState, value: InteractionState.CONNECTED },
-        { key: SearchAttributes.Agent, value: user.username },
-      ],
+      message: { interactionId: childId, messageId },
     });
     await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
     return messageView(

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { InteractionState, InteractionType, Platform } from '@switchboard/contracts';
+import { latestInboundMessage } from '@switchboard/interactions';
 import { queryOne, queryRows } from '@switchboard/persistence';
 
 const iso = (value: Date | string | null): string | null => (value ? new Date(value).toISOString() : null);
@@ -137,12 +138,7 @@ export async function loadOfferPreview(dataSource: DataSource, interaction: Inte
           [interaction.customer_id],
         )
       : null,
-    queryOne<{ text: string | null; sent_at: Date }>(
-      dataSource,
-      `SELECT text, sent_at FROM messages WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound'
-        ORDER BY sent_at DESC LIMIT 1`,
-      [interaction.platform, interaction.conversation_key],
-    ),
+    latestInboundMessage(dataSource, interaction.platform, interaction.conversation_key),
   ]);
   return {
     customer: customer && {

@@ -41,10 +41,6 @@ export class SocketRegistry {
     }
   }
 
-  get supervisorsConnected(): boolean {
-    return this.watchers.size > 0;
-  }
-
   all(): WebSocket[] {
     return [...this.byUser.values()].flatMap((sockets) => [...sockets]);
   }

@@ -16,6 +16,14 @@ import { ApiError } from '../core/api-error';
 import { IngestService } from '../ingest/ingest.service';
 import { AccountDirectory } from '../ingest/account-directory';
 
+interface Receiver {
+  header: string;
+  /** Every account's secret: the one that verifies the body says whose events it may carry. */
+  signers: { accountId: string; secret: string }[];
+  verify: (secret: string, raw: Buffer, header: string | undefined) => boolean;
+  parse: (body: unknown) => NormalizedEvent[];
+}
+
 function rawBody(request: Request): Buffer {
   const body = request.body as unknown;
   if (!Buffer.isBuffer(body) || body.length === 0) throw ApiError.badRequest('empty request body');
@@ -76,24 +84,13 @@ export class WebhooksController {
   @Post('facebook')
   @HttpCode(200)
   async receiveFacebook(@Req() request: Request) {
-    return measured(Platform.FACEBOOK, () => this.facebook(request));
-  }
-
-  private async facebook(request: Request) {
-    const raw = rawBody(request);
-    const header = request.header('x-hub-signature-256');
     const accounts = await this.directory.facebook();
-    const signedBy = new Set(
-      accounts
-        .filter((account) => verifyFacebookSignature(account.credentials.appSecret, raw, header))
-        .map((account) => account.platformAccountId),
-    );
-    if (signedBy.size === 0) throw ApiError.unauthorized('missing or invalid X-Hub-Signature-256');
-    const events = parseFacebookWebhook(parseJson(raw));
-    return this.store(
-      Platform.FACEBOOK,
-      events.filter((event) => signedBy.has(event.accountPlatformId)),
-    );
+    return this.receive(Platform.FACEBOOK, request, {
+      header: 'x-hub-signature-256',
+      signers: accounts.map((a) => ({ accountId: a.platformAccountId, secret: a.credentials.appSecret })),
+      verify: verifyFacebookSignature,
+      parse: parseFacebookWebhook,
+    });
   }
 
   @Get('twitter')
@@ -107,24 +104,33 @@ export class WebhooksController {
   @Post('twitter')
   @HttpCode(200)
   async receiveTwitter(@Req() request: Request) {
-    return measured(Platform.TWITTER, () => this.twitter(request));
+    const accounts = await this.directory.twitter();
+    return this.receive(Platform.TWITTER, request, {
+      header: 'x-twitter-webhooks-signature',
+      signers: accounts.map((a) => ({ accountId: a.platformAccountId, secret: a.credentials.consumerSecret })),
+      verify: verifyTwitterSignature,
+      parse: parseTwitterWebhook,
+    });
   }
 
-  private async twitter(request: Request) {
-    const raw = rawBody(request);
-    const header = request.header('x-twitter-webhooks-signature');
-    const accounts = await this.directory.twitter();
-    const signedBy = new Set(
-      accounts
-        .filter((account) => verifyTwitterSignature(account.credentials.consumerSecret, raw, header))
-        .map((account) => account.platformAccountId),
-    );
-    if (signedBy.size === 0) throw ApiError.unauthorized('missing or invalid x-twitter-webhooks-signature');
-    const events = parseTwitterWebhook(parseJson(raw));
-    return this.store(
-      Platform.TWITTER,
-      events.filter((event) => signedBy.has(event.accountPlatformId)),
-    );
+  /**
+   * One path for both platforms: the signature over the raw bytes first (401, nothing stored), then the JSON (400),
+   * then only the events of accounts whose secret signed the body.
+   */
+  private receive(platform: Platform, request: Request, receiver: Receiver) {
+    return measured(platform, async () => {
+      const raw = rawBody(request);
+      const header = request.header(receiver.header);
+      const signedBy = new Set(
+        receiver.signers.filter((s) => receiver.verify(s.secret, raw, header)).map((s) => s.accountId),
+      );
+      if (signedBy.size === 0) throw ApiError.unauthorized(`missing or invalid ${receiver.header}`);
+      const events = receiver.parse(parseJson(raw));
+      return this.store(
+        platform,
+        events.filter((event) => signedBy.has(event.accountPlatformId)),
+      );
+    });
   }
 
   private async store(platform: Platform, events: NormalizedEvent[]) {
