@@ -8,6 +8,16 @@ import { ADMIN_PASSWORD, startStack, waitFor, type Stack } from './support/stack
  * "A crash of any process loses no message and no interaction": processes are killed with SIGKILL at awkward moments
  * and the launcher restarts them; everything that was acknowledged must still reach an agent.
  */
+async function withDatabase<T>(stack: Stack, work: (db: PgClient) => Promise<T>): Promise<T> {
+  const db = new PgClient({ connectionString: stack.databaseUrl });
+  await db.connect();
+  try {
+    return await work(db);
+  } finally {
+    await db.end();
+  }
+}
+
 describe('crash recovery', () => {
   let stack: Stack;
   let admin: ApiClient;
@@ -75,6 +85,22 @@ describe('crash recovery', () => {
     });
     expect(reply.status).toBe(202);
     await socket.next('message.updated', (d) => d.id === reply.body.id && d.deliveryStatus === 'sent');
+
+    // What a gateway killed between storing a reply and telling the workflow leaves behind: the sweep hands it over.
+    const stranded = await withDatabase(stack, async (db) => {
+      const result = await db.query<{ id: string }>(
+        `INSERT INTO messages (platform, account_id, conversation_key, interaction_id, direction, visibility, text,
+                               sent_at, received_at, delivery_status)
+         SELECT platform, account_id, conversation_key, id, 'outbound', 'public', 'stranded reply', now(),
+                now() - interval '1 minute', 'pending'
+           FROM interactions WHERE id = $1
+         RETURNING id`,
+        [id],
+      );
+      return result.rows[0]!.id;
+    });
+    await socket.next('message.updated', (d) => d.id === stranded && d.deliveryStatus === 'sent', 30_000);
+    expect(stack.sim.sent().some((record) => record.text === 'stranded reply')).toBe(true);
     expect((await agentApi.post(`/api/interactions/${id}/disconnect`)).status).toBe(200);
     expect((await agentApi.post(`/api/interactions/${id}/wrapup`, { code: 'resolved' })).body).toMatchObject({
       state: 'completed',
@@ -83,19 +109,15 @@ describe('crash recovery', () => {
 
   it('routes a stored message that a crash left unrouted, through the sweep', async () => {
     // What a gateway killed between the acknowledgement and the routing leaves behind: a stored, unrouted message.
-    const db = new PgClient({ connectionString: stack.databaseUrl });
-    await db.connect();
-    try {
-      await db.query(
+    await withDatabase(stack, (db) =>
+      db.query(
         `INSERT INTO messages (platform, account_id, platform_message_id, conversation_key, direction, visibility, text,
                                sent_at, received_at)
          VALUES ('facebook', $1, 'crash_1', 'crash_1', 'inbound', 'public', 'left behind by a crash', now(),
                  now() - interval '1 minute')`,
         [accountId],
-      );
-    } finally {
-      await db.end();
-    }
+      ),
+    );
     const offer = await socket.next(
       'offer',
       (d) => (d.interaction as { conversationKey: string }).conversationKey === 'crash_1',

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Client } from '@temporalio/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
+  agentReplySignal,
   customerMessageSignal,
   InteractionState,
   interactionWorkflowId,
@@ -87,16 +88,61 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
     if (messageIds.length > 0) this.queue.push(...messageIds);
   }
 
+  /** Both directions: customer messages not yet routed, and agents' replies not yet handed to their workflow. */
   async sweep(): Promise<number> {
-    const rows = await queryRows<{ id: string }>(
+    const rows = await queryRows<{ id: string; direction: string }>(
       this.dataSource,
-      `SELECT id FROM messages WHERE routed_at IS NULL AND direction = 'inbound'
+      `SELECT id, direction FROM messages WHERE routed_at IS NULL
           AND received_at < now() - make_interval(secs => $1)
+          AND (direction = 'inbound' OR delivery_status = 'pending')
         ORDER BY received_at LIMIT 500`,
       [SWEEP_AGE_SECONDS],
     );
-    this.routeSoon(rows.map((row) => row.id));
+    this.routeSoon(rows.filter((row) => row.direction === 'inbound').map((row) => row.id));
+    for (const row of rows.filter((r) => r.direction === 'outbound')) {
+      this.deliverReply(row.id).catch((error: unknown) =>
+        this.logger.warn({ err: error, messageId: row.id }, 'reply hand-over failed; the sweep will retry'),
+      );
+    }
     return rows.length;
+  }
+
+  /**
+   * Hands an agent's stored reply to its interaction's workflow, which sends it. If that workflow is gone (an
+   * escalation whose start failed, say), it is started again connected to the interaction's agent. `routed_at` marks
+   * the hand-over, so the sweep repeats it after any failure.
+   */
+  async deliverReply(messageId: string): Promise<void> {
+    const row = await queryOne<{
+      interaction_id: string;
+      platform: Platform;
+      type: InteractionType;
+      state: InteractionState;
+      workflow_id: string | null;
+      agent_id: string | null;
+      username: string | null;
+    }>(
+      this.dataSource,
+      `SELECT m.interaction_id, i.platform, i.type, i.state, i.workflow_id, i.agent_id, u.username
+         FROM messages m JOIN interactions i ON i.id = m.interaction_id LEFT JOIN users u ON u.id = i.agent_id
+        WHERE m.id = $1 AND m.direction = 'outbound' AND m.routed_at IS NULL`,
+      [messageId],
+    );
+    if (!row?.workflow_id) return;
+    const connected = row.state === InteractionState.CONNECTED && row.agent_id && row.username;
+    await signalInteraction(this.temporal, {
+      workflowId: row.workflow_id,
+      input: {
+        interactionId: row.interaction_id,
+        platform: row.platform,
+        type: row.type,
+        ...(connected ? { connectedAgentId: row.agent_id as string, connectedAgentName: row.username as string } : {}),
+      },
+      state: row.state,
+      signal: agentReplySignal,
+      message: { interactionId: row.interaction_id, messageId },
+    });
+    await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
   }
 
   async route(messageId: string): Promise<void> {

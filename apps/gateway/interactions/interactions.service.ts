@@ -4,7 +4,6 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import {
   acceptUpdate,
-  agentReplySignal,
   disconnectUpdate,
   InteractionState,
   InteractionType,
@@ -20,13 +19,14 @@ import {
   openInteractionOnThread,
   pendingPrivateReplyKey,
   recordEvent,
-  signalInteraction,
 } from '@switchboard/interactions';
 import { dmConversationKey } from '@switchboard/platforms';
+import type { Logger } from '@switchboard/observability';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import { hasRole, type Principal } from '../auth/principal';
 import { ApiError } from '../core/api-error';
-import { DATA_SOURCE, TEMPORAL_CLIENT } from '../core/tokens';
+import { DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
+import { MessageRouter } from '../ingest/message-router';
 import {
   INTERACTION_COLUMNS,
   interactionView,
@@ -53,6 +53,8 @@ export class InteractionsService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly router: MessageRouter,
   ) {}
 
   private isSupervisor(user: Principal): boolean {
@@ -124,6 +126,16 @@ export class InteractionsService {
       },
       history: history.map(interactionView),
     };
+  }
+
+  /**
+   * The reply is stored: it will be sent. If its workflow cannot be told now (Temporal unreachable), the router's sweep
+   * tells it later, so the agent still gets 202 and sees the delivery status change.
+   */
+  private async handOver(messageId: string): Promise<void> {
+    await this.router
+      .deliverReply(messageId)
+      .catch((error: unknown) => this.logger.warn({ err: error, messageId }, 'reply hand-over deferred to the sweep'));
   }
 
   private handle(row: InteractionRecord) {
@@ -332,20 +344,7 @@ export class InteractionsService {
       });
       await publish(manager, { kind: 'interaction', interactionId: childId }, { kind: 'message.created', messageId });
     });
-    await signalInteraction(this.temporal, {
-      workflowId,
-      input: {
-        interactionId: childId,
-        platform: parent.platform,
-        type: InteractionType.DIRECT_MESSAGE,
-        connectedAgentId: user.id,
-        connectedAgentName: user.username,
-      },
-      state: InteractionState.CONNECTED,
-      signal: agentReplySignal,
-      message: { interactionId: childId, messageId },
-    });
-    await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
+    await this.handOver(messageId);
     return messageView(
       (await loadMessage(this.dataSource, messageId)) as NonNullable<Awaited<ReturnType<typeof loadMessage>>>,
     );
@@ -378,8 +377,7 @@ export class InteractionsService {
       );
       await publish(manager, { kind: 'message.created', messageId });
     });
-    await this.handle(row).signal(agentReplySignal, { interactionId: row.id, messageId });
-    await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
+    await this.handOver(messageId);
     return messageView(
       (await loadMessage(this.dataSource, messageId)) as NonNullable<Awaited<ReturnType<typeof loadMessage>>>,
     );
