@@ -22,7 +22,15 @@ export interface InboundAttachment {
 export type ThreadRef =
   { kind: 'key'; conversationKey: string } | { kind: 'reply'; inReplyToPlatformId: string; fallbackKey: string };
 
-/** One platform event, parsed and normalised; the parsers are pure functions from the raw payload to these. */
+/**
+ * One platform event, parsed and normalised; the parsers are pure functions from the raw payload to these.
+ *
+ * - `message`: a new post, comment, tweet or direct message. `fromAccount` marks our own account's words (an echo of a
+ *   reply we sent, a reply a human wrote in the platform's own inbox, a brand post): the ingest records those as
+ *   outbound messages, never as customer messages.
+ * - `edit` / `delete`: the platform changed or removed a message we may have stored.
+ * - `hide`: a Page moderator hid (or unhid) a comment.
+ */
 export type NormalizedEvent =
   | {
       kind: 'message';
@@ -41,6 +49,11 @@ export type NormalizedEvent =
       text: string | null;
       attachments: InboundAttachment[];
       sentAt: string;
+      /**
+       * X publishes an edit as a new post whose edit history starts with the original: the original's id. The ingest
+       * then applies it as an edit of the stored original (keeping the earlier text) instead of a new message.
+       */
+      editOf: string | null;
       raw: unknown;
     }
   | {
@@ -59,7 +72,18 @@ export type NormalizedEvent =
       platformMessageId: string;
       deletedAt: string;
       raw: unknown;
+    }
+  | {
+      kind: 'hide';
+      platform: Platform;
+      accountPlatformId: string;
+      platformMessageId: string;
+      hidden: boolean;
+      at: string;
+      raw: unknown;
     };
+
+export type MessageEvent = Extract<NormalizedEvent, { kind: 'message' }>;
 
 /** What a send returns: the platform's id of the new message, or a coded failure. */
 export type SendResult = { ok: true; platformMessageId: string } | { ok: false; error: PlatformError };

@@ -71,6 +71,7 @@ function parseFeedChange(pageId: string, value: Json, now: Date): NormalizedEven
         text: str(value['message']),
         attachments: feedAttachments(value),
         sentAt: secondsToIso(value['created_time'], now),
+        editOf: null,
       };
     }
     case 'edited':
@@ -131,6 +132,7 @@ function parseMessaging(pageId: string, event: Json, now: Date): NormalizedEvent
     text: str(message['text']),
     attachments: messengerAttachments(message),
     sentAt,
+    editOf: null,
     raw: event,
   };
 }

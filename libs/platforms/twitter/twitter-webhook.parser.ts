@@ -65,6 +65,7 @@ function parseTweet(accountId: string, tweet: Json, now: Date): NormalizedEvent 
     text: tweetText(tweet),
     attachments: [],
     sentAt: toIso(tweet['timestamp_ms'], tweet['created_at'], now),
+    editOf: null,
     raw: tweet,
   };
 }
@@ -108,6 +109,7 @@ function parseDirectMessage(accountId: string, event: Json, users: Json, now: Da
     text: str(messageData['text']),
     attachments: dmAttachments(messageData),
     sentAt: toIso(event['created_timestamp'], null, now),
+    editOf: null,
     raw: event,
   };
 }
