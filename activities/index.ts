@@ -1,1 +1,2 @@
 export * from './interaction.activities';
+export * from './poller.activities';

@@ -71,6 +71,11 @@ export function createInteractionActivities({ lifecycle, replies }: InteractionA
       return atEdge(() => lifecycle.complete(input));
     },
 
+    /** The customer took the question back (deleted the thread) before an agent had it. */
+    async abandonInteraction(input: { interactionId: string; reason: string }): Promise<{ abandoned: boolean }> {
+      return atEdge(() => lifecycle.abandon(input));
+    },
+
     async sendReply(input: { messageId: string }): Promise<DeliveryStatus> {
       const finalAttempt = activityInfo().attempt >= REPLY_MAX_ATTEMPTS;
       return atEdge(() => replies.send(input.messageId, finalAttempt));

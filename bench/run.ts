@@ -6,6 +6,7 @@ import { AgentSocket } from '../test/support/agent-socket';
 import { ApiClient } from '../test/support/api-client';
 import { createAgent, facebookAccountBody } from '../test/support/builders';
 import { ADMIN_PASSWORD, startStack } from '../test/support/stack';
+import { percentileSummary } from './stats';
 
 /**
  * `npm run bench`: the real stack on this machine. Measures start-up to healthy, the webhook acknowledgement, and the
@@ -13,18 +14,7 @@ import { ADMIN_PASSWORD, startStack } from '../test/support/stack';
  */
 const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 100);
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-const summary = (values: number[]) => ({
-  n: values.length,
-  p50: +percentile(values, 50).toFixed(1),
-  p95: +percentile(values, 95).toFixed(1),
-  p99: +percentile(values, 99).toFixed(1),
-  max: +Math.max(...values).toFixed(1),
-});
+const summary = percentileSummary;
 
 async function main(): Promise<void> {
   const started = performance.now();

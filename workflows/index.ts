@@ -1,1 +1,2 @@
 export * from './interaction.workflow';
+export * from './x-poller.workflow';

@@ -19,6 +19,7 @@ import {
   InteractionState,
   offerCreatedSignal,
   SearchAttributes,
+  threadDeletedSignal,
   transferUpdate,
   wrapUpUpdate,
   type AcceptInput,
@@ -75,6 +76,8 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     replies: [] as string[],
     sending: false,
     nextInteractionId: null as string | null,
+    /** The customer deleted the thread; while it still waits for an agent, the interaction is abandoned. */
+    threadDeleted: false,
   };
 
   const contractState = (): InteractionState => {
@@ -122,6 +125,10 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   setHandler(offerCreatedSignal, (offer) => {
     if (offer.interactionId !== interactionId || state.expiredOffers.includes(offer.offerId)) return;
     if (state.phase === 'routing' || state.phase === 'queued') state.offer = offer;
+  });
+
+  setHandler(threadDeletedSignal, ({ interactionId: id }) => {
+    if (id === interactionId) state.threadDeleted = true;
   });
 
   setHandler(agentReplySignal, (reply) => {
@@ -257,10 +264,16 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     }
   })();
 
-  /** Offers until an agent accepts; an offer that times out puts the interaction back in the queue. */
-  const offerUntilAccepted = async (): Promise<void> => {
-    while (state.phase === 'queued' || state.phase === 'offered') {
-      await condition(() => state.offer !== null);
+  const waiting = (): boolean => state.phase === 'queued' || state.phase === 'offered';
+
+  /**
+   * Offers until an agent accepts; an offer that times out puts the interaction back in the queue. A thread deleted
+   * while it waits ends the wait (an accept already under way wins).
+   */
+  const offerUntilAccepted = async (): Promise<'accepted' | 'abandoned'> => {
+    while (waiting()) {
+      await condition(() => state.offer !== null || state.threadDeleted);
+      if (state.threadDeleted && waiting()) return 'abandoned';
       const offer = state.offer as OfferCreatedSignal;
       if (state.phase === 'queued') {
         state.phase = 'offered';
@@ -269,8 +282,10 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       }
       const remaining = Date.parse(offer.expiresAt) - Date.now();
       const answered =
-        state.phase !== 'offered' || (remaining > 0 && (await condition(() => state.phase !== 'offered', remaining)));
-      if (answered) return;
+        state.phase !== 'offered' ||
+        (remaining > 0 && (await condition(() => state.phase !== 'offered' || state.threadDeleted, remaining)));
+      if (state.threadDeleted && waiting()) return 'abandoned';
+      if (answered) return 'accepted';
       state.expiredOffers.push(offer.offerId);
       state.offer = null;
       state.phase = 'queued';
@@ -278,6 +293,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       publishState();
       await steps.expireOffer({ interactionId, offerId: offer.offerId });
     }
+    return 'accepted';
   };
 
   if (input.connectedAgentId) {
@@ -291,8 +307,12 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: settings.workgroupName ?? '' }]);
   if (state.phase === 'routing') state.phase = 'queued';
 
+  let abandoned = false;
   for (;;) {
-    await offerUntilAccepted();
+    if ((await offerUntilAccepted()) === 'abandoned') {
+      abandoned = true;
+      break;
+    }
     await condition(() => state.phase === 'wrapup' || state.phase === 'completing' || state.phase === 'queued');
     if (state.phase !== 'queued') break;
     // Transferred: the workflow's workgroup may have changed.
@@ -300,6 +320,13 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: moved.workgroupName ?? '' }]);
     settings.wrapUpTimeoutSeconds = moved.wrapUpTimeoutSeconds;
     settings.wrapUpRequired = moved.wrapUpRequired;
+  }
+
+  if (abandoned) {
+    // No accept may start while the row is being closed.
+    state.phase = 'completing';
+    await steps.abandonInteraction({ interactionId, reason: 'thread-deleted' });
+    return finish('abandoned');
   }
 
   let reason = 'handled';
@@ -312,17 +339,21 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   }
   await condition(() => state.replies.length === 0 && !state.sending);
   await steps.completeInteraction({ interactionId, wrapUpCode: state.wrapUpCode, reason });
-  state.phase = 'completed';
-  publishState();
-  await replyPump;
-  await condition(allHandlersFinished);
+  return finish(reason);
 
-  if (state.nextInteractionId) {
-    await continueAsNew<typeof interactionWorkflow>({
-      interactionId: state.nextInteractionId,
-      platform: input.platform,
-      type: input.type,
-    });
+  async function finish(why: string): Promise<InteractionResult> {
+    state.phase = 'completed';
+    publishState();
+    await replyPump;
+    await condition(allHandlersFinished);
+
+    if (state.nextInteractionId) {
+      await continueAsNew<typeof interactionWorkflow>({
+        interactionId: state.nextInteractionId,
+        platform: input.platform,
+        type: input.type,
+      });
+    }
+    return { interactionId, wrapUpCode: state.wrapUpCode, reason: why };
   }
-  return { interactionId, wrapUpCode: state.wrapUpCode, reason };
 }

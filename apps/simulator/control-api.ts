@@ -5,7 +5,7 @@ import { isBodyParseError } from './http-helpers';
 import { toJsonText } from './json-text';
 import type { SimulatorOperations } from './operations';
 import type { SimulatorState } from './state';
-import { FieldReader, SimulatorInputError } from './validation';
+import { FieldReader, isPlainObject, SimulatorInputError } from './validation';
 
 /*
  * The test and demo control plane under /_sim: configure, inject customer events, read what the backend sent and
@@ -20,12 +20,29 @@ export const CONTROL_ROUTES = [
   'POST /_sim/inject/comment',
   'POST /_sim/inject/post',
   'POST /_sim/inject/message',
+  'POST /_sim/inject/reaction',
+  'POST /_sim/inject/echo',
+  'POST /_sim/inject/delivery',
+  'POST /_sim/inject/read',
+  'POST /_sim/inject/postback',
+  'POST /_sim/inject/standby',
+  'POST /_sim/inject/message-edit',
+  'POST /_sim/inject/test',
   'POST /_sim/inject/mention',
+  'POST /_sim/inject/quote',
   'POST /_sim/inject/dm',
+  'POST /_sim/inject/own-tweet',
+  'POST /_sim/inject/own-dm',
+  'POST /_sim/inject/favorite',
+  'POST /_sim/inject/follow',
+  'POST /_sim/inject/tweet-edit',
   'POST /_sim/inject/tweet-delete',
   'POST /_sim/inject/raw',
   'GET /_sim/sent?platform=&kind=',
   'GET /_sim/deliveries',
+  'GET /_sim/webhook-mode',
+  'POST /_sim/webhook-mode',
+  'POST /_sim/flush',
   'POST /_sim/fail-next',
   'GET /_sim/fail-next',
   'GET /_sim/clock',
@@ -63,34 +80,33 @@ export function createControlRouter(ops: SimulatorOperations, state: SimulatorSt
     '/config',
     route((req) => ops.updateConfig(requireObject(req.body))),
   );
-  router.post(
-    '/inject/comment',
-    route((req) => ops.injectComment(requireObject(req.body))),
-  );
-  router.post(
-    '/inject/post',
-    route((req) => ops.injectPost(requireObject(req.body))),
-  );
-  router.post(
-    '/inject/message',
-    route((req) => ops.injectMessage(requireObject(req.body))),
-  );
-  router.post(
-    '/inject/mention',
-    route((req) => ops.injectMention(requireObject(req.body ?? {}))),
-  );
-  router.post(
-    '/inject/dm',
-    route((req) => ops.injectDm(requireObject(req.body))),
-  );
-  router.post(
-    '/inject/tweet-delete',
-    route((req) => ops.injectTweetDelete(requireObject(req.body))),
-  );
-  router.post(
-    '/inject/raw',
-    route((req) => ops.injectRaw(requireObject(req.body))),
-  );
+  // Each injection takes a JSON body (possibly empty) and answers `{ids, payload, rawBody, delivery}`.
+  const injections: Record<string, Handler> = {
+    comment: (req) => ops.injectComment(requireObject(req.body)),
+    post: (req) => ops.injectPost(requireObject(req.body)),
+    message: (req) => ops.injectMessage(requireObject(req.body)),
+    reaction: (req) => ops.injectReaction(requireObject(req.body)),
+    echo: (req) => ops.injectInboxEcho(requireObject(req.body)),
+    delivery: (req) => ops.injectDelivery(requireObject(req.body)),
+    read: (req) => ops.injectRead(requireObject(req.body)),
+    postback: (req) => ops.injectPostback(requireObject(req.body)),
+    standby: (req) => ops.injectStandby(requireObject(req.body)),
+    'message-edit': (req) => ops.injectMessageEdit(requireObject(req.body)),
+    test: (req) => ops.injectTest(requireObject(req.body)),
+    mention: (req) => ops.injectMention(requireObject(req.body)),
+    quote: (req) => ops.injectQuote(requireObject(req.body)),
+    dm: (req) => ops.injectDm(requireObject(req.body)),
+    'own-tweet': (req) => ops.injectOwnTweet(requireObject(req.body)),
+    'own-dm': (req) => ops.injectOwnDm(requireObject(req.body)),
+    favorite: (req) => ops.injectFavorite(requireObject(req.body)),
+    follow: (req) => ops.injectFollow(requireObject(req.body)),
+    'tweet-edit': (req) => ops.injectTweetEdit(requireObject(req.body)),
+    'tweet-delete': (req) => ops.injectTweetDelete(requireObject(req.body)),
+    raw: (req) => ops.injectRaw(requireObject(req.body)),
+  };
+  for (const [name, inject] of Object.entries(injections)) {
+    router.post(`/inject/${name}`, route(inject));
+  }
   router.get(
     '/sent',
     route((req) => ops.sent(requireObject(req.query))),
@@ -98,6 +114,18 @@ export function createControlRouter(ops: SimulatorOperations, state: SimulatorSt
   router.get(
     '/deliveries',
     route(() => ops.deliveries()),
+  );
+  router.get(
+    '/webhook-mode',
+    route(() => ops.webhookMode()),
+  );
+  router.post(
+    '/webhook-mode',
+    route((req) => ops.setWebhookMode(requireObject(req.body))),
+  );
+  router.post(
+    '/flush',
+    route(() => ops.flushWebhooks()),
   );
   router.post(
     '/fail-next',
@@ -150,6 +178,11 @@ export function createControlRouter(ops: SimulatorOperations, state: SimulatorSt
       .send(avatarSvg(id, displayName(state, id)));
   });
 
+  // Sticker images for injected Messenger stickers, so that the agent desktop shows them offline.
+  router.get('/stickers/:file', (_req, res) => {
+    res.type('image/svg+xml').set('cache-control', 'public, max-age=86400').send(STICKER_SVG);
+  });
+
   router.use((_req, res) => {
     res.status(404).json({ error: 'unknown control route', details: CONTROL_ROUTES });
   });
@@ -166,13 +199,19 @@ export function createControlRouter(ops: SimulatorOperations, state: SimulatorSt
   return router;
 }
 
+/** The body as the input type of an operation, whose parser then checks every field; an empty body is `{}`. */
 function requireObject<T>(value: unknown): T {
   if (value === undefined) return {} as T;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isPlainObject(value)) {
     throw new SimulatorInputError('body must be a JSON object', [{ field: 'body', message: 'must be an object' }]);
   }
   return value as T;
 }
+
+const STICKER_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 120 120">' +
+  '<circle cx="60" cy="60" r="56" fill="#0866ff"/>' +
+  '<text x="60" y="64" font-size="64" text-anchor="middle" dominant-baseline="middle">\u{1F44D}</text></svg>';
 
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {

@@ -1,4 +1,11 @@
-import type { FacebookPageConfig, SimulatorConfig, XAccountConfig, XRateLimitedEndpoint, RateLimitRule } from './types';
+import type {
+  FacebookPageConfig,
+  RateLimitRule,
+  SimulatorConfig,
+  WebhookModeConfig,
+  XAccountConfig,
+  XRateLimitedEndpoint,
+} from './types';
 
 /**
  * The demo accounts the simulator serves out of the box, so that the README's curl commands need no set-up. Create
@@ -30,12 +37,23 @@ export const DEFAULT_RATE_LIMITS: Record<XRateLimitedEndpoint, RateLimitRule> = 
   tweets: { limit: 100, windowSeconds: 900, dailyLimit: 2400 },
   dms: { limit: 15, windowSeconds: 900, dailyLimit: 1440 },
   usersMe: { limit: 75, windowSeconds: 900, dailyLimit: null },
+  users: { limit: 900, windowSeconds: 900, dailyLimit: null },
   mentions: { limit: 300, windowSeconds: 900, dailyLimit: null },
   dmEvents: { limit: 15, windowSeconds: 900, dailyLimit: null },
 };
 
 export const DEFAULT_RETRY_SCHEDULE_MS = [1000, 5000, 30000];
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10000;
+export const DEFAULT_WEBHOOK_MODE: WebhookModeConfig = {
+  mode: 'normal',
+  slowMs: 3000,
+  copies: 2,
+  windowMs: 1000,
+  order: 'reverse',
+};
+/** Meta's documented batch ceiling ("a maximum of 1000 updates"). */
+export const DEFAULT_BATCH_MAX_ENTRIES = 1000;
+export const DEFAULT_AUTO_UNSUBSCRIBE_MS = 3_600_000;
 
 export function defaultConfig(gatewayUrl: string): SimulatorConfig {
   return {
@@ -47,6 +65,10 @@ export function defaultConfig(gatewayUrl: string): SimulatorConfig {
     retryScheduleMs: [...DEFAULT_RETRY_SCHEDULE_MS],
     webhookTimeoutMs: DEFAULT_WEBHOOK_TIMEOUT_MS,
     rateLimits: cloneRateLimits(DEFAULT_RATE_LIMITS),
+    webhookMode: { ...DEFAULT_WEBHOOK_MODE },
+    batch: null,
+    xWebhookFormat: 'aaa',
+    autoUnsubscribeAfterMs: DEFAULT_AUTO_UNSUBSCRIBE_MS,
   };
 }
 
@@ -57,6 +79,7 @@ export function cloneRateLimits(
     tweets: { ...limits.tweets },
     dms: { ...limits.dms },
     usersMe: { ...limits.usersMe },
+    users: { ...limits.users },
     mentions: { ...limits.mentions },
     dmEvents: { ...limits.dmEvents },
   };
@@ -69,5 +92,7 @@ export function cloneConfig(config: SimulatorConfig): SimulatorConfig {
     xAccounts: config.xAccounts.map((account) => ({ ...account })),
     retryScheduleMs: [...config.retryScheduleMs],
     rateLimits: cloneRateLimits(config.rateLimits),
+    webhookMode: { ...config.webhookMode },
+    batch: config.batch && { ...config.batch },
   };
 }

@@ -56,6 +56,12 @@ export const GRAPH_ERRORS = {
     code: 100,
     error_subcode: 33,
   }),
+  unsupportedDelete: (id: string): GraphErrorSpec => ({
+    message: `Unsupported delete request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+    type: 'GraphMethodException',
+    code: 100,
+    error_subcode: 33,
+  }),
   unknownPath: (path: string): GraphErrorSpec => ({
     message: `Unknown path components: ${path}`,
     type: 'OAuthException',

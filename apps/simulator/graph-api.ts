@@ -3,6 +3,7 @@ import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { GRAPH_ERRORS, sendGraph, sendGraphError } from './errors';
 import { failInjection } from './fail-injection';
+import { noProfileError } from './graph-error-presets';
 import { messengerMid } from './ids';
 import type { Injector } from './injector';
 import { avatarUrl } from './payloads';
@@ -13,7 +14,8 @@ import { isPlainObject } from './validation';
 
 /*
  * Graph API stand-in: the calls Switchboard makes with a page access token (comment replies, Messenger Send API with
- * its windows and private replies, profiles, webhook subscription), same paths, bodies and error shapes.
+ * its windows and private replies, profiles, webhook subscription, page posts, hiding and deleting), same paths,
+ * bodies and error shapes.
  */
 
 const VERSION = /^v\d+\.\d+$/;
@@ -74,6 +76,15 @@ export function createGraphRouter(state: SimulatorState, injector: Injector): Ro
       return;
     }
     const profile = state.profile(page.pageId, id);
+    if (profile?.access === 'phone') {
+      sendGraphError(res, noProfileError());
+      return;
+    }
+    if (profile?.access === 'none') {
+      // "If the app cannot access the profile, the API returns an empty object" (User Profile API).
+      sendGraph(res, 200, {});
+      return;
+    }
     if (profile) {
       const unknown = fields?.find((field) => !PROFILE_FIELDS.includes(field));
       if (unknown) {
@@ -138,7 +149,7 @@ export function createGraphRouter(state: SimulatorState, injector: Injector): Ro
     const postId = comment ? comment.postId : objectId;
     // Meta keeps one level of replies: answering a reply attaches to its top-level comment.
     const parentId = comment ? (comment.parentId === comment.postId ? comment.id : comment.parentId) : postId;
-    const created = injector.rememberComment({
+    const created = injector.facebook.rememberComment({
       id: `${postId.split('_')[1] ?? postId}_${state.fbIds.next(now)}`,
       pageId: page.pageId,
       postId,
@@ -159,7 +170,7 @@ export function createGraphRouter(state: SimulatorState, injector: Injector): Ro
       at: new Date(now).toISOString(),
     });
     sendGraph(res, 200, { id: created.id });
-    injector.echoAfter(res, () => injector.echoPageComment(page, created));
+    injector.echoAfter(res, () => injector.facebook.echoPageComment(page, created));
   });
 
   router.post('/:version/:id/messages', (req, res) => {
@@ -274,7 +285,12 @@ export function createGraphRouter(state: SimulatorState, injector: Injector): Ro
         return;
       }
       const recipientPsid = state.psidForCommenter(page.pageId, target.fromId);
-      state.rememberProfile(page.pageId, recipientPsid, target.fromName);
+      state.rememberProfile(
+        page.pageId,
+        recipientPsid,
+        target.fromName,
+        state.fbUsers.get(target.fromId)?.profileAccess,
+      );
       // A comment on a page post opens the standard window, counted from the comment.
       state.openWindow(page.pageId, recipientPsid, target.createdAt);
       target.privateReplied = true;
@@ -291,7 +307,13 @@ export function createGraphRouter(state: SimulatorState, injector: Injector): Ro
       });
       sendGraph(res, 200, { recipient_id: recipientPsid, message_id: mid });
       injector.echoAfter(res, () =>
-        injector.echoMessenger(page, { psid: recipientPsid, mid, text: sendText, metadata, timestamp: state.now() }),
+        injector.facebook.echoMessenger(page, {
+          psid: recipientPsid,
+          mid,
+          text: sendText,
+          metadata,
+          timestamp: state.now(),
+        }),
       );
       return;
     }
@@ -319,7 +341,7 @@ export function createGraphRouter(state: SimulatorState, injector: Injector): Ro
     });
     sendGraph(res, 200, { recipient_id: target, message_id: mid });
     injector.echoAfter(res, () =>
-      injector.echoMessenger(page, { psid: target, mid, text: sendText, metadata, timestamp: state.now() }),
+      injector.facebook.echoMessenger(page, { psid: target, mid, text: sendText, metadata, timestamp: state.now() }),
     );
   });
 
@@ -362,6 +384,105 @@ export function createGraphRouter(state: SimulatorState, injector: Injector): Ro
             .filter(Boolean)
         : DEFAULT_SUBSCRIBED_FIELDS;
     state.subscribedFields.set(page.pageId, fields);
+    state.resubscribePage(page.pageId);
+    sendGraph(res, 200, { success: true });
+  });
+
+  router.post('/:version/:id/feed', (req, res) => {
+    const page = authenticate(req, res);
+    if (!page) return;
+    if (String(req.params.id) !== page.pageId && String(req.params.id) !== 'me') {
+      sendGraphError(res, GRAPH_ERRORS.unsupportedPost(String(req.params.id)));
+      return;
+    }
+    const message = param(req, 'message');
+    if (typeof message !== 'string' || message.trim() === '') {
+      sendGraphError(res, GRAPH_ERRORS.invalidParameter('Missing message'));
+      return;
+    }
+    const now = state.now();
+    const post: FbPost = {
+      id: `${page.pageId}_${state.fbIds.next(now)}`,
+      pageId: page.pageId,
+      fromId: page.pageId,
+      fromName: page.name,
+      message,
+      createdAt: now,
+      privateReplied: false,
+      deleted: false,
+    };
+    state.fbPosts.set(post.id, post);
+    state.recordSent({
+      platform: 'facebook',
+      kind: 'post',
+      id: post.id,
+      accountId: page.pageId,
+      target: null,
+      text: message,
+      request: recordRequest(req),
+      at: new Date(now).toISOString(),
+    });
+    sendGraph(res, 200, { id: post.id });
+    injector.echoAfter(res, () => injector.facebook.echoPagePost(page, post));
+  });
+
+  /** Hiding a comment (`is_hidden`); the page may hide comments on its posts, not its own ones. */
+  router.post('/:version/:id', (req, res) => {
+    const page = authenticate(req, res);
+    if (!page) return;
+    const id = String(req.params.id);
+    const comment = state.fbComments.get(id);
+    if (!comment || comment.pageId !== page.pageId || comment.deleted) {
+      sendGraphError(res, GRAPH_ERRORS.unsupportedPost(id));
+      return;
+    }
+    const hidden = param(req, 'is_hidden');
+    if (hidden === undefined) {
+      sendGraphError(res, GRAPH_ERRORS.invalidParameter('Missing is_hidden'));
+      return;
+    }
+    if (comment.fromId === page.pageId) {
+      sendGraphError(res, GRAPH_ERRORS.invalidParameter('Cannot hide a comment made by the page'));
+      return;
+    }
+    comment.hidden = hidden === true || hidden === 'true';
+    const now = state.now();
+    state.recordSent({
+      platform: 'facebook',
+      kind: 'hide',
+      id: comment.id,
+      accountId: page.pageId,
+      target: comment.id,
+      text: null,
+      request: recordRequest(req),
+      at: new Date(now).toISOString(),
+    });
+    sendGraph(res, 200, { success: true });
+  });
+
+  router.delete('/:version/:id', (req, res) => {
+    const page = authenticate(req, res);
+    if (!page) return;
+    const id = String(req.params.id);
+    const target: FbComment | FbPost | undefined = state.fbComments.get(id) ?? state.fbPosts.get(id);
+    // A page deletes its own posts and comments, and comments on its posts; not visitors' posts.
+    const allowed = target && target.pageId === page.pageId && !target.deleted;
+    const isVisitorPost = target !== undefined && !state.fbComments.has(id) && target.fromId !== page.pageId;
+    if (!allowed || isVisitorPost) {
+      sendGraphError(res, GRAPH_ERRORS.unsupportedDelete(id));
+      return;
+    }
+    target.deleted = true;
+    state.recordSent({
+      platform: 'facebook',
+      kind: 'delete',
+      id,
+      accountId: page.pageId,
+      target: id,
+      text: null,
+      request: recordRequest(req),
+      at: new Date(state.now()).toISOString(),
+    });
     sendGraph(res, 200, { success: true });
   });
 
@@ -441,6 +562,7 @@ function commentNode(comment: FbComment): Record<string, unknown> {
     from: comment.fromName === null ? { id: comment.fromId } : { name: comment.fromName, id: comment.fromId },
     message: comment.message ?? '',
     parent: comment.parentId === comment.postId ? undefined : { id: comment.parentId },
+    is_hidden: comment.hidden,
     id: comment.id,
   };
 }

@@ -1,6 +1,7 @@
-import { SIMULATOR_DEFAULTS } from './defaults';
-import { X_RATE_LIMITED_ENDPOINTS, SENT_KINDS } from './types';
+import { DEFAULT_BATCH_MAX_ENTRIES, SIMULATOR_DEFAULTS } from './defaults';
+import { SENT_KINDS, WEBHOOK_MODES, X_RATE_LIMITED_ENDPOINTS } from './types';
 import type {
+  FacebookBatchConfig,
   FacebookPageConfig,
   FailRule,
   RateLimitRule,
@@ -8,9 +9,11 @@ import type {
   SimPlatform,
   SimulatorConfig,
   SimulatorConfigPatch,
+  WebhookModeConfig,
   XAccountConfig,
   XRateLimitedEndpoint,
 } from './types';
+import { GRAPH_ERROR_PRESETS, GRAPH_PATH_PATTERN, graphErrorStatus } from './graph-error-presets';
 import { FieldReader, SimulatorInputError } from './validation';
 
 /*
@@ -21,9 +24,17 @@ import { FieldReader, SimulatorInputError } from './validation';
 const NUMERIC_ID = /^\d{1,25}$/;
 const NUMERIC_HINT = 'must be a numeric id string';
 
+/**
+ * What `GET /{psid}?fields=...` answers for a person: the profile (`full`, default), an empty object (`none`: the app
+ * may not read it) or error 2018218 (`phone`: an account created with a phone number).
+ */
+export const PROFILE_ACCESS = ['full', 'none', 'phone'] as const;
+export type ProfileAccess = (typeof PROFILE_ACCESS)[number];
+
 export interface FbPersonInput {
   id: string;
   name?: string;
+  profile?: ProfileAccess;
 }
 
 export interface XPersonInput {
@@ -41,17 +52,22 @@ export interface InjectCommentInput {
   parentCommentId?: string;
   text?: string;
   from?: FbPersonInput;
-  /** `edited` / `remove` change an existing comment given by `commentId`. */
-  verb?: 'add' | 'edited' | 'remove';
+  /** `edited` / `remove` / `hide` / `unhide` change an existing comment given by `commentId`. */
+  verb?: CommentVerb;
   commentId?: string;
   /** false: build and remember, but do not send (default true). */
   deliver?: boolean;
 }
 
+export const COMMENT_VERBS = ['add', 'edited', 'remove', 'hide', 'unhide'] as const;
+export type CommentVerb = (typeof COMMENT_VERBS)[number];
+
 export interface InjectPostInput {
   pageId?: string;
   text: string;
+  /** A visitor's post by default; `asPage` (or `from.id` = the page id) makes it the page's own post. */
   from?: FbPersonInput;
+  asPage?: boolean;
   deliver?: boolean;
 }
 
@@ -61,12 +77,87 @@ export interface MessengerAttachmentInput {
   payload?: Record<string, unknown>;
 }
 
+export interface StickerInput {
+  /** Numeric sticker id (default 369239263222822, the thumbs-up). */
+  id?: string;
+  url?: string;
+}
+
 export interface InjectMessageInput {
   pageId?: string;
   /** `from.id` is the PSID. */
   from?: FbPersonInput;
   text?: string;
   attachments?: MessengerAttachmentInput[];
+  /** A sticker: `sticker` + `image` attachments before 2026-08-30 (simulator clock), only `sticker` from then on. */
+  sticker?: boolean | StickerInput;
+  deliver?: boolean;
+}
+
+export const REACTION_VERBS = ['add', 'edit', 'remove'] as const;
+
+/** A reaction (`item: "reaction"`) on a comment, or on a post when no comment is given. */
+export interface InjectReactionInput {
+  pageId?: string;
+  commentId?: string;
+  postId?: string;
+  from?: FbPersonInput;
+  /** like, love, haha, wow, sad, angry, care (default like). */
+  reaction?: string;
+  verb?: (typeof REACTION_VERBS)[number];
+  deliver?: boolean;
+}
+
+/** A message a person typed in Meta's Page Inbox: an echo whose `app_id` is the Inbox's, not the simulator app's. */
+export interface InjectInboxEchoInput {
+  pageId?: string;
+  psid: string;
+  text: string;
+  /** Default 263902037430900 (the Page Inbox). */
+  appId?: string;
+  deliver?: boolean;
+}
+
+/** A delivery or read receipt from the person; `psid` defaults to whom the page last messaged. */
+export interface InjectReceiptInput {
+  pageId?: string;
+  psid?: string;
+  /** Delivery only: the message ids (default: what the page sent to this PSID since the last delivery receipt). */
+  mids?: string[];
+  /** Epoch ms; default now. */
+  watermark?: number;
+  deliver?: boolean;
+}
+
+export interface InjectPostbackInput {
+  pageId?: string;
+  from?: FbPersonInput;
+  title?: string;
+  payload?: string;
+  referral?: { ref?: string; source?: string; type?: string };
+  deliver?: boolean;
+}
+
+/** A message while another app owns the thread: it arrives in `entry.standby[]`. */
+export interface InjectStandbyInput {
+  pageId?: string;
+  from?: FbPersonInput;
+  text: string;
+  deliver?: boolean;
+}
+
+/** The person edits a message they sent earlier (`message_edit`). */
+export interface InjectMessageEditInput {
+  pageId?: string;
+  mid: string;
+  text: string;
+  deliver?: boolean;
+}
+
+/** The App Dashboard's "Test" button: `entry[].id` is "0". */
+export interface InjectTestInput {
+  pageId?: string;
+  field?: 'feed' | 'messages';
   deliver?: boolean;
 }
 
@@ -76,6 +167,56 @@ export interface InjectMentionInput {
   /** Defaults to `@<handle> ` and a customer-care question. */
   text?: string;
   inReplyToStatusId?: string;
+  /** Without `text`: a generated post longer than 280 characters (truncated `text` + `extended_tweet`). */
+  long?: boolean;
+  deliver?: boolean;
+}
+
+/** A customer's quote of one of the account's posts (default: its latest, or a new one). */
+export interface InjectQuoteInput {
+  userId?: string;
+  from?: XPersonInput;
+  text?: string;
+  quotedTweetId?: string;
+  deliver?: boolean;
+}
+
+/** A post the account made outside the API (a person in the X app): an outbound echo nobody asked the API for. */
+export interface InjectOwnTweetInput {
+  userId?: string;
+  text: string;
+  inReplyToStatusId?: string;
+  deliver?: boolean;
+}
+
+/** A DM the account sent outside the API. */
+export interface InjectOwnDmInput {
+  userId?: string;
+  to: XPersonInput;
+  text: string;
+  deliver?: boolean;
+}
+
+/** A customer likes one of the account's posts (default: its latest, or a new one). */
+export interface InjectFavoriteInput {
+  userId?: string;
+  from?: XPersonInput;
+  tweetId?: string;
+  deliver?: boolean;
+}
+
+export interface InjectFollowInput {
+  userId?: string;
+  from?: XPersonInput;
+  type?: 'follow' | 'unfollow';
+  deliver?: boolean;
+}
+
+/** The author edits a post: X publishes a new post whose edit history starts with the original. */
+export interface InjectTweetEditInput {
+  userId?: string;
+  tweetId: string;
+  text: string;
   deliver?: boolean;
 }
 
@@ -110,14 +251,19 @@ export interface ClockChange {
   advanceSeconds?: number;
 }
 
-export type FailRuleInput = Partial<FailRule> & Pick<FailRule, 'pathPattern'>;
+/** `pathPattern` is required unless `graphError` is given (then it defaults to every Graph call). */
+export type FailRuleInput = Partial<FailRule>;
+
+export type WebhookModeInput = Partial<WebhookModeConfig>;
 
 function fbPerson(reader: FieldReader, key: string): FbPersonInput | undefined {
   const from = reader.optObject(key);
   if (!from) return undefined;
   const id = from.string('id', { pattern: NUMERIC_ID, patternHint: NUMERIC_HINT });
   const name = from.optString('name', { nonEmpty: true });
-  return id === undefined ? undefined : { id, ...(name !== undefined ? { name } : {}) };
+  const profile = from.optEnum('profile', PROFILE_ACCESS);
+  if (id === undefined) return undefined;
+  return { id, ...(name !== undefined ? { name } : {}), ...(profile !== undefined ? { profile } : {}) };
 }
 
 function xPerson(reader: FieldReader, key: string): XPersonInput | undefined {
@@ -145,10 +291,7 @@ function defined<T extends object>(value: T): T {
 
 export function parseInjectComment(body: unknown): InjectCommentInput {
   const r = FieldReader.of(body);
-  const verbRaw = r.optString('verb');
-  let verb: InjectCommentInput['verb'];
-  if (verbRaw === 'add' || verbRaw === 'edited' || verbRaw === 'remove') verb = verbRaw;
-  else if (verbRaw !== undefined) r.fail('verb', 'must be add, edited or remove');
+  const verb = r.optEnum('verb', COMMENT_VERBS);
   const input = defined<InjectCommentInput>({
     pageId: r.optString('pageId', { pattern: NUMERIC_ID, patternHint: NUMERIC_HINT }),
     postId: r.optString('postId', { pattern: /^\d+(_\d+)?$/, patternHint: 'must look like <pageId>_<objectId>' }),
@@ -165,8 +308,8 @@ export function parseInjectComment(body: unknown): InjectCommentInput {
     verb,
     deliver: r.optBoolean('deliver'),
   });
-  if ((verb === 'edited' || verb === 'remove') && !r.has('commentId')) r.fail('commentId', `is required with ${verb}`);
-  if ((verb ?? 'add') !== 'remove' && !r.has('text')) r.fail('text', 'is required');
+  if (verb !== undefined && verb !== 'add' && !r.has('commentId')) r.fail('commentId', `is required with ${verb}`);
+  if ((verb === undefined || verb === 'add' || verb === 'edited') && !r.has('text')) r.fail('text', 'is required');
   r.done();
   return input;
 }
@@ -177,6 +320,7 @@ export function parseInjectPost(body: unknown): InjectPostInput {
     pageId: r.optString('pageId', { pattern: NUMERIC_ID, patternHint: NUMERIC_HINT }),
     text: r.string('text', { nonEmpty: true }) ?? '',
     from: fbPerson(r, 'from'),
+    asPage: r.optBoolean('asPage'),
     deliver: r.optBoolean('deliver'),
   });
   r.done();
@@ -203,15 +347,27 @@ export function parseInjectMessage(body: unknown): InjectMessageInput {
       );
     }
   });
+  let sticker: boolean | StickerInput | undefined;
+  if (typeof r.raw('sticker') === 'boolean') sticker = r.optBoolean('sticker');
+  else {
+    const s = r.optObject('sticker');
+    if (s) {
+      sticker = defined<StickerInput>({
+        id: s.optString('id', { pattern: NUMERIC_ID, patternHint: NUMERIC_HINT }),
+        url: s.optString('url', { nonEmpty: true }),
+      });
+    }
+  }
   const input = defined<InjectMessageInput>({
     pageId: r.optString('pageId', { pattern: NUMERIC_ID, patternHint: NUMERIC_HINT }),
     from: fbPerson(r, 'from'),
     text: r.optString('text', { nonEmpty: true }),
     attachments: attachments.length > 0 ? attachments : undefined,
+    sticker,
     deliver: r.optBoolean('deliver'),
   });
-  if (input.text === undefined && attachments.length === 0 && !r.has('text')) {
-    r.fail('text', 'text or attachments is required');
+  if (input.text === undefined && attachments.length === 0 && !sticker && !r.has('text')) {
+    r.fail('text', 'text, attachments or sticker is required');
   }
   r.done();
   return input;
@@ -224,6 +380,7 @@ export function parseInjectMention(body: unknown): InjectMentionInput {
     from: xPerson(r, 'from'),
     text: r.optString('text', { nonEmpty: true }),
     inReplyToStatusId: r.optString('inReplyToStatusId', { pattern: NUMERIC_ID, patternHint: NUMERIC_HINT }),
+    long: r.optBoolean('long'),
     deliver: r.optBoolean('deliver'),
   });
   r.done();
@@ -251,6 +408,212 @@ export function parseInjectTweetDelete(body: unknown): InjectTweetDeleteInput {
   });
   r.done();
   return input;
+}
+
+const PAGE_ID_OPTS = { pattern: NUMERIC_ID, patternHint: NUMERIC_HINT };
+const OBJECT_ID_OPTS = { pattern: /^\d+_\d+$/, patternHint: 'must look like <objectId>_<objectId>' };
+
+export function parseInjectReaction(body: unknown): InjectReactionInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectReactionInput>({
+    pageId: r.optString('pageId', PAGE_ID_OPTS),
+    commentId: r.optString('commentId', OBJECT_ID_OPTS),
+    postId: r.optString('postId', { pattern: /^\d+(_\d+)?$/, patternHint: 'must look like <pageId>_<objectId>' }),
+    from: fbPerson(r, 'from'),
+    reaction: r.optString('reaction', { pattern: /^[a-z_]{1,20}$/, patternHint: 'must be a reaction name like love' }),
+    verb: r.optEnum('verb', REACTION_VERBS),
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectInboxEcho(body: unknown): InjectInboxEchoInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectInboxEchoInput>({
+    pageId: r.optString('pageId', PAGE_ID_OPTS),
+    psid: r.string('psid', PAGE_ID_OPTS) ?? '',
+    text: r.string('text', { nonEmpty: true }) ?? '',
+    appId: r.optString('appId', PAGE_ID_OPTS),
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectReceipt(body: unknown, kind: 'delivery' | 'read'): InjectReceiptInput {
+  const r = FieldReader.of(body);
+  let mids: string[] | undefined;
+  if (kind === 'delivery') {
+    const raw = r.optArray('mids');
+    if (raw) {
+      if (raw.every((mid): mid is string => typeof mid === 'string' && mid !== '')) mids = raw;
+      else r.fail('mids', 'must be an array of message ids');
+    }
+  }
+  const input = defined<InjectReceiptInput>({
+    pageId: r.optString('pageId', PAGE_ID_OPTS),
+    psid: r.optString('psid', PAGE_ID_OPTS),
+    mids,
+    watermark: r.optNumber('watermark', { integer: true, min: 0 }),
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectPostback(body: unknown): InjectPostbackInput {
+  const r = FieldReader.of(body);
+  const referral = r.optObject('referral');
+  const input = defined<InjectPostbackInput>({
+    pageId: r.optString('pageId', PAGE_ID_OPTS),
+    from: fbPerson(r, 'from'),
+    title: r.optString('title', { nonEmpty: true }),
+    payload: r.optString('payload', { nonEmpty: true }),
+    referral: referral
+      ? defined({
+          ref: referral.optString('ref'),
+          source: referral.optString('source'),
+          type: referral.optString('type'),
+        })
+      : undefined,
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectStandby(body: unknown): InjectStandbyInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectStandbyInput>({
+    pageId: r.optString('pageId', PAGE_ID_OPTS),
+    from: fbPerson(r, 'from'),
+    text: r.string('text', { nonEmpty: true }) ?? '',
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectMessageEdit(body: unknown): InjectMessageEditInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectMessageEditInput>({
+    pageId: r.optString('pageId', PAGE_ID_OPTS),
+    mid: r.string('mid', { nonEmpty: true }) ?? '',
+    text: r.string('text', { nonEmpty: true }) ?? '',
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectTest(body: unknown): InjectTestInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectTestInput>({
+    pageId: r.optString('pageId', PAGE_ID_OPTS),
+    field: r.optEnum('field', ['feed', 'messages'] as const),
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectQuote(body: unknown): InjectQuoteInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectQuoteInput>({
+    userId: r.optString('userId', PAGE_ID_OPTS),
+    from: xPerson(r, 'from'),
+    text: r.optString('text', { nonEmpty: true }),
+    quotedTweetId: r.optString('quotedTweetId', PAGE_ID_OPTS),
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectOwnTweet(body: unknown): InjectOwnTweetInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectOwnTweetInput>({
+    userId: r.optString('userId', PAGE_ID_OPTS),
+    text: r.string('text', { nonEmpty: true }) ?? '',
+    inReplyToStatusId: r.optString('inReplyToStatusId', PAGE_ID_OPTS),
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectOwnDm(body: unknown): InjectOwnDmInput {
+  const r = FieldReader.of(body);
+  const to = xPerson(r, 'to');
+  if (!r.has('to')) r.fail('to', 'is required');
+  const input = defined<InjectOwnDmInput>({
+    userId: r.optString('userId', PAGE_ID_OPTS),
+    to: to ?? { id: '' },
+    text: r.string('text', { nonEmpty: true }) ?? '',
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectFavorite(body: unknown): InjectFavoriteInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectFavoriteInput>({
+    userId: r.optString('userId', PAGE_ID_OPTS),
+    from: xPerson(r, 'from'),
+    tweetId: r.optString('tweetId', PAGE_ID_OPTS),
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectFollow(body: unknown): InjectFollowInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectFollowInput>({
+    userId: r.optString('userId', PAGE_ID_OPTS),
+    from: xPerson(r, 'from'),
+    type: r.optEnum('type', ['follow', 'unfollow'] as const),
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+export function parseInjectTweetEdit(body: unknown): InjectTweetEditInput {
+  const r = FieldReader.of(body);
+  const input = defined<InjectTweetEditInput>({
+    userId: r.optString('userId', PAGE_ID_OPTS),
+    tweetId: r.string('tweetId', PAGE_ID_OPTS) ?? '',
+    text: r.string('text', { nonEmpty: true }) ?? '',
+    deliver: r.optBoolean('deliver'),
+  });
+  r.done();
+  return input;
+}
+
+function parseWebhookModeFields(r: FieldReader): Partial<WebhookModeConfig> {
+  return defined<Partial<WebhookModeConfig>>({
+    mode: r.optEnum('mode', WEBHOOK_MODES),
+    slowMs: r.optNumber('slowMs', { integer: true, min: 0, max: 600_000 }),
+    copies: r.optNumber('copies', { integer: true, min: 1, max: 20 }),
+    windowMs: r.optNumber('windowMs', { integer: true, min: 1, max: 600_000 }),
+    order: r.optEnum('order', ['reverse', 'shuffle'] as const),
+  });
+}
+
+export function parseWebhookMode(body: unknown): WebhookModeInput {
+  const r = FieldReader.of(body);
+  const mode = parseWebhookModeFields(r);
+  if (Object.keys(mode).length === 0 && r.issuesCount() === 0) {
+    r.fail('mode', 'mode, slowMs, copies, windowMs or order is required');
+  }
+  for (const key of Object.keys(body as object)) {
+    if (!['mode', 'slowMs', 'copies', 'windowMs', 'order'].includes(key)) r.fail(key, 'unknown setting');
+  }
+  r.done('invalid webhook mode');
+  return mode;
 }
 
 export function parseInjectRaw(body: unknown): InjectRawInput {
@@ -297,7 +660,14 @@ export function parseClockChange(body: unknown): ClockChange {
 export function parseFailRule(body: unknown): FailRule {
   const r = FieldReader.of(body);
   const method = r.optString('method', { pattern: /^(\*|[A-Za-z]+)$/, patternHint: 'must be an HTTP method or *' });
-  const pathPattern = r.string('pathPattern', { nonEmpty: true });
+  const graphError = r.optNumber('graphError', { integer: true, min: 1 });
+  if (graphError !== undefined && !GRAPH_ERROR_PRESETS.includes(graphError)) {
+    r.fail('graphError', `must be one of ${GRAPH_ERROR_PRESETS.join(', ')}`);
+  }
+  const pathPattern =
+    graphError !== undefined && !r.has('pathPattern')
+      ? GRAPH_PATH_PATTERN
+      : r.string('pathPattern', { nonEmpty: true });
   if (pathPattern !== undefined) {
     try {
       new RegExp(pathPattern);
@@ -320,9 +690,10 @@ export function parseFailRule(body: unknown): FailRule {
   const rule: FailRule = {
     method: (method ?? '*').toUpperCase(),
     pathPattern: pathPattern ?? '',
-    status: status ?? 500,
+    status: status ?? (graphError !== undefined ? graphErrorStatus(graphError) : 500),
     count: count ?? 1,
   };
+  if (graphError !== undefined) rule.graphError = graphError;
   if (r.has('body')) rule.body = r.raw('body');
   if (headersReader) rule.headers = headers;
   return rule;
@@ -351,7 +722,9 @@ function parseXAccount(r: FieldReader): XAccountConfig | undefined {
     accessToken: r.string('accessToken', { nonEmpty: true }),
     accessTokenSecret: r.string('accessTokenSecret', { nonEmpty: true }),
   };
-  return Object.values(account).every((v) => v !== undefined) ? (account as XAccountConfig) : undefined;
+  const webhook = r.optBoolean('webhook');
+  if (!Object.values(account).every((v) => v !== undefined)) return undefined;
+  return { ...(account as XAccountConfig), ...(webhook !== undefined ? { webhook } : {}) };
 }
 
 function uniqueBy<T>(r: FieldReader, key: string, items: T[], pick: (item: T) => string, what: string): void {
@@ -432,7 +805,32 @@ export function parseConfigPatch(body: unknown): SimulatorConfigPatch {
       patch.rateLimits[endpoint satisfies XRateLimitedEndpoint] = parsed;
     }
   }
+  const mode = r.optObject('webhookMode');
+  if (mode) patch.webhookMode = parseWebhookModeFields(mode);
+  if (r.raw('batch') === null) patch.batch = null;
+  else {
+    const batch = r.optObject('batch');
+    if (batch) {
+      const maxEntries = batch.optNumber('maxEntries', { integer: true, min: 1, max: 1000 });
+      const windowMs = batch.optNumber('windowMs', { integer: true, min: 1, max: 600_000 });
+      if (windowMs === undefined && !batch.has('windowMs')) batch.fail('windowMs', 'is required');
+      if (windowMs !== undefined) {
+        patch.batch = { maxEntries: maxEntries ?? DEFAULT_BATCH_MAX_ENTRIES, windowMs } satisfies FacebookBatchConfig;
+      }
+    }
+  }
+  const format = r.optEnum('xWebhookFormat', ['aaa', 'xaa'] as const);
+  if (format !== undefined) patch.xWebhookFormat = format;
+  if (r.raw('autoUnsubscribeAfterMs') === null) patch.autoUnsubscribeAfterMs = null;
+  else {
+    const after = r.optNumber('autoUnsubscribeAfterMs', { integer: true, min: 1 });
+    if (after !== undefined) patch.autoUnsubscribeAfterMs = after;
+  }
   const known = new Set([
+    'webhookMode',
+    'batch',
+    'xWebhookFormat',
+    'autoUnsubscribeAfterMs',
     'gatewayUrl',
     'pages',
     'xAccounts',
@@ -458,6 +856,11 @@ export function applyConfigPatch(config: SimulatorConfig, patch: SimulatorConfig
     retryScheduleMs: patch.retryScheduleMs ?? config.retryScheduleMs,
     webhookTimeoutMs: patch.webhookTimeoutMs ?? config.webhookTimeoutMs,
     rateLimits: { ...config.rateLimits },
+    webhookMode: { ...config.webhookMode, ...defined(patch.webhookMode ?? {}) },
+    batch: patch.batch === undefined ? config.batch : patch.batch,
+    xWebhookFormat: patch.xWebhookFormat ?? config.xWebhookFormat,
+    autoUnsubscribeAfterMs:
+      patch.autoUnsubscribeAfterMs === undefined ? config.autoUnsubscribeAfterMs : patch.autoUnsubscribeAfterMs,
   };
   for (const endpoint of X_RATE_LIMITED_ENDPOINTS) {
     const change = patch.rateLimits?.[endpoint];

@@ -1,3 +1,4 @@
+import { cheatSheet } from './dashboard';
 import { SIMULATOR_DEFAULTS, startSimulator } from './simulator';
 
 async function main(): Promise<void> {
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
       `    appSecret=${fb.appSecret} verifyToken=${fb.verifyToken} (app ${fb.appId})`,
       `  X account @${x.handle}: userId=${x.userId} consumerKey=${x.consumerKey} consumerSecret=${x.consumerSecret}`,
       `    accessToken=${x.accessToken} accessTokenSecret=${x.accessTokenSecret}`,
-      `  Control API: ${simulator.url}/_sim  (e.g. curl -X POST ${simulator.url}/_sim/inject/mention)`,
+      `  Dashboard (recent webhooks and what Switchboard sent): open ${simulator.url}/ in a browser`,
+      `  Control API: ${simulator.url}/_sim — cheat sheet:`,
+      ...cheatSheet(simulator.url).map((line) => `    ${line}`),
     ].join('\n'),
   );
 

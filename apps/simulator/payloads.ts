@@ -28,7 +28,7 @@ export function feedEnvelope(pageId: string, timeSec: number, values: JsonObject
 
 export function commentChange(input: {
   from: FbAuthor;
-  verb: 'add' | 'edited' | 'remove';
+  verb: 'add' | 'edited' | 'remove' | 'hide' | 'unhide';
   commentId: string;
   postId: string;
   parentId: string;
@@ -44,6 +44,28 @@ export function commentChange(input: {
     parent_id: input.parentId,
     created_time: input.createdTime,
     message: input.verb === 'remove' || input.message === null ? undefined : input.message,
+    is_hidden: input.verb === 'hide' ? true : input.verb === 'unhide' ? false : undefined,
+  };
+}
+
+export function reactionChange(input: {
+  from: FbAuthor;
+  verb: 'add' | 'edit' | 'remove';
+  reactionType: string;
+  postId: string;
+  commentId: string | null;
+  parentId: string;
+  createdTime: number;
+}): JsonObject {
+  return {
+    reaction_type: input.reactionType,
+    from: fbFrom(input.from),
+    parent_id: input.parentId,
+    comment_id: input.commentId ?? undefined,
+    post_id: input.postId,
+    verb: input.verb,
+    item: 'reaction',
+    created_time: input.createdTime,
   };
 }
 
@@ -64,9 +86,112 @@ export function statusChange(input: {
   };
 }
 
-/** Messenger uses epoch milliseconds for `entry.time` and `timestamp`; `messaging` holds exactly one event. */
-export function messagingEnvelope(pageId: string, timeMs: number, event: JsonObject): JsonObject {
-  return { object: 'page', entry: [{ id: pageId, time: timeMs, messaging: [event] }] };
+/**
+ * Messenger uses epoch milliseconds for `entry.time` and `timestamp`; `messaging` holds exactly one event. When
+ * another app owns the thread, the event arrives in `standby` instead.
+ */
+export function messagingEnvelope(
+  pageId: string,
+  timeMs: number,
+  event: JsonObject,
+  channel: 'messaging' | 'standby' = 'messaging',
+): JsonObject {
+  return { object: 'page', entry: [{ id: pageId, time: timeMs, [channel]: [event] }] };
+}
+
+/** What the App Dashboard's "Test" button sends: a sample event under the entry id "0". */
+export function dashboardTestPayload(field: 'feed' | 'messages', timeMs: number): JsonObject {
+  if (field === 'messages') {
+    return messagingEnvelope('0', timeMs, {
+      sender: { id: '12334' },
+      recipient: { id: '23245' },
+      timestamp: 1527459824,
+      message: { mid: 'test_message_id', text: 'test_message' },
+    });
+  }
+  const timeSec = Math.floor(timeMs / 1000);
+  return {
+    object: 'page',
+    entry: [
+      {
+        id: '0',
+        time: timeSec,
+        changes: [
+          {
+            field: 'feed',
+            value: {
+              item: 'status',
+              post_id: '44444444_444444444',
+              verb: 'add',
+              published: 1,
+              created_time: timeSec,
+              message: 'Example post content.',
+              from: { name: 'Test Page', id: '1067280970047460' },
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Meta stopped sending stickers as an `image` attachment too on 2026-08-30. */
+export const STICKER_IMAGE_CUTOFF_MS = Date.UTC(2026, 7, 30);
+
+export function stickerAttachments(input: { stickerId: string; url: string; atMs: number }): MessengerAttachment[] {
+  const payload: JsonObject = { url: input.url, sticker_id: BigInt(input.stickerId) };
+  const sticker: MessengerAttachment = { type: 'sticker', payload };
+  return input.atMs < STICKER_IMAGE_CUTOFF_MS ? [sticker, { type: 'image', payload: { ...payload } }] : [sticker];
+}
+
+export function deliveryEvent(input: { psid: string; pageId: string; mids: string[]; watermark: number }): JsonObject {
+  return {
+    sender: { id: input.psid },
+    recipient: { id: input.pageId },
+    delivery: { mids: input.mids.length > 0 ? input.mids : undefined, watermark: input.watermark },
+  };
+}
+
+export function readEvent(input: { psid: string; pageId: string; timestamp: number; watermark: number }): JsonObject {
+  return {
+    sender: { id: input.psid },
+    recipient: { id: input.pageId },
+    timestamp: input.timestamp,
+    read: { watermark: input.watermark },
+  };
+}
+
+export function postbackEvent(input: {
+  psid: string;
+  pageId: string;
+  timestamp: number;
+  mid: string;
+  title: string;
+  payload: string;
+  referral: JsonObject | undefined;
+}): JsonObject {
+  return {
+    sender: { id: input.psid },
+    recipient: { id: input.pageId },
+    timestamp: input.timestamp,
+    postback: { mid: input.mid, title: input.title, payload: input.payload, referral: input.referral },
+  };
+}
+
+export function messageEditEvent(input: {
+  psid: string;
+  pageId: string;
+  timestamp: number;
+  mid: string;
+  text: string;
+  numEdit: number;
+}): JsonObject {
+  return {
+    sender: { id: input.psid },
+    recipient: { id: input.pageId },
+    timestamp: input.timestamp,
+    message_edit: { mid: input.mid, text: input.text, num_edit: input.numEdit },
+  };
 }
 
 // A type alias rather than an interface, so that it is assignable to JsonValue.
@@ -209,25 +334,40 @@ export function parseMentions(text: string, resolve: (screenName: string) => XUs
   return mentions;
 }
 
-export function entitiesV1(text: string, resolve: (screenName: string) => XUser | undefined): JsonObject {
-  const hashtags: JsonObject[] = [];
-  for (const match of text.matchAll(HASHTAG)) {
+export interface ParsedHashtag {
+  tag: string;
+  indices: [number, number];
+}
+
+export function parseHashtags(text: string): ParsedHashtag[] {
+  return Array.from(text.matchAll(HASHTAG), (match) => {
     const lead = match[1] ?? '';
     const tag = match[2] ?? '';
     const start = codePointIndex(text, (match.index ?? 0) + lead.length);
-    hashtags.push({ text: tag, indices: [start, start + 1 + Array.from(tag).length] });
-  }
-  const urls: JsonObject[] = [];
-  for (const match of text.matchAll(URL_PATTERN)) {
+    return { tag, indices: [start, start + 1 + Array.from(tag).length] };
+  });
+}
+
+export interface ParsedUrl {
+  url: string;
+  indices: [number, number];
+}
+
+export function parseUrls(text: string): ParsedUrl[] {
+  return Array.from(text.matchAll(URL_PATTERN), (match) => {
     const start = codePointIndex(text, match.index ?? 0);
-    const url = match[0];
-    urls.push({
-      url,
-      expanded_url: url,
-      display_url: url.replace(/^https?:\/\//, ''),
-      indices: [start, start + Array.from(url).length],
-    });
-  }
+    return { url: match[0], indices: [start, start + Array.from(match[0]).length] };
+  });
+}
+
+export function entitiesV1(text: string, resolve: (screenName: string) => XUser | undefined): JsonObject {
+  const hashtags: JsonObject[] = parseHashtags(text).map((h) => ({ text: h.tag, indices: h.indices }));
+  const urls: JsonObject[] = parseUrls(text).map((u) => ({
+    url: u.url,
+    expanded_url: u.url,
+    display_url: u.url.replace(/^https?:\/\//, ''),
+    indices: u.indices,
+  }));
   // Only mentions of existing accounts become entities, as on X.
   const userMentions: JsonObject[] = parseMentions(text, resolve).flatMap((mention) =>
     mention.user
@@ -258,6 +398,8 @@ export function tweetV1(input: {
   publicUrl: string;
   resolve: (screenName: string) => XUser | undefined;
   source: string;
+  /** The v1.1 object of the quoted post, for a quote. */
+  quoted?: { status: JsonObject; screenName: string };
 }): JsonObject {
   const { tweet } = input;
   const codePoints = Array.from(tweet.text);
@@ -302,7 +444,18 @@ export function tweetV1(input: {
     coordinates: null,
     place: null,
     contributors: null,
-    is_quote_status: false,
+    is_quote_status: input.quoted !== undefined,
+    quoted_status_id: tweet.quotedTweetId === null ? undefined : BigInt(tweet.quotedTweetId),
+    quoted_status_id_str: tweet.quotedTweetId ?? undefined,
+    quoted_status: input.quoted?.status,
+    quoted_status_permalink:
+      input.quoted && tweet.quotedTweetId
+        ? {
+            url: tcoLink(`q${tweet.quotedTweetId}`),
+            expanded: `https://twitter.com/${input.quoted.screenName}/status/${tweet.quotedTweetId}`,
+            display: `twitter.com/${input.quoted.screenName}/…`,
+          }
+        : undefined,
     extended_tweet: extended,
     quote_count: 0,
     reply_count: 0,
@@ -313,6 +466,7 @@ export function tweetV1(input: {
     retweeted: false,
     filter_level: 'low',
     lang: 'en',
+    edit_history: { initial_tweet_id: tweet.editHistoryIds[0] ?? tweet.id, edit_tweet_ids: [...tweet.editHistoryIds] },
     timestamp_ms: String(tweet.createdAt),
   };
 }
@@ -356,6 +510,42 @@ export function dmPayload(
   for (const user of users) userMap[user.id] = dmUser(user, publicUrl);
   const apps: JsonValue | undefined = viaApp ? { [SIM_X_APP.id]: { ...SIM_X_APP } } : undefined;
   return { for_user_id: forUserId, direct_message_events: [event], apps, users: userMap };
+}
+
+export function favoritePayload(input: {
+  forUserId: string;
+  id: string;
+  atMs: number;
+  favorited: JsonObject;
+  user: JsonObject;
+}): JsonObject {
+  return {
+    for_user_id: input.forUserId,
+    favorite_events: [
+      {
+        id: input.id,
+        created_at: twitterDate(input.atMs),
+        timestamp_ms: input.atMs,
+        favorited_status: input.favorited,
+        user: input.user,
+      },
+    ],
+  };
+}
+
+export function followPayload(input: {
+  forUserId: string;
+  type: 'follow' | 'unfollow';
+  atMs: number;
+  source: JsonObject;
+  target: JsonObject;
+}): JsonObject {
+  return {
+    for_user_id: input.forUserId,
+    follow_events: [
+      { type: input.type, created_timestamp: String(input.atMs), target: input.target, source: input.source },
+    ],
+  };
 }
 
 export function tweetDeletePayload(forUserId: string, tweetId: string, authorId: string, atMs: number): JsonObject {

@@ -1,164 +1,20 @@
-import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
-import type { ITwitterApiClientPlugin } from 'twitter-api-v2';
-import { SIMULATOR_DEFAULTS, startSimulator } from './simulator';
+import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
-
-const FB = SIMULATOR_DEFAULTS.facebook;
-const X = SIMULATOR_DEFAULTS.twitter;
-const GRAPH = '/v25.0';
-
-interface Captured {
-  method: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A stand-in for our gateway: records webhooks, answers the handshakes, and can fail on demand. */
-class FakeGateway {
-  readonly captured: Captured[] = [];
-  failPosts = 0;
-  url = '';
-  private readonly server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://gateway');
-      if (req.method === 'GET' && url.pathname === '/webhooks/facebook') {
-        const ok =
-          url.searchParams.get('hub.mode') === 'subscribe' &&
-          url.searchParams.get('hub.verify_token') === FB.verifyToken;
-        res
-          .writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' })
-          .end(ok ? url.searchParams.get('hub.challenge') : '');
-        return;
-      }
-      if (req.method === 'GET' && url.pathname === '/webhooks/twitter') {
-        const token = createHmac('sha256', X.consumerSecret)
-          .update(url.searchParams.get('crc_token') ?? '')
-          .digest('base64');
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ response_token: `sha256=${token}` }));
-        return;
-      }
-      this.captured.push({
-        method: req.method ?? '',
-        path: url.pathname,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      if (this.failPosts > 0) {
-        this.failPosts -= 1;
-        res.writeHead(500).end('boom');
-        return;
-      }
-      res.writeHead(200).end('EVENT_RECEIVED');
-    });
-  });
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  on(path: string): Captured[] {
-    return this.captured.filter((c) => c.path === path);
-  }
-}
-
-/** The recipe of platform-apis.md §2.10: rewrite api.x.com to the simulator and use a plain-HTTP agent. */
-function xClient(sim: Simulator, secrets: { appSecret?: string } = {}): TwitterApi {
-  const rewrite: ITwitterApiClientPlugin = {
-    onBeforeRequestConfig({ params }) {
-      params.url = params.url.replace(/^https:\/\/(api|upload)\.x\.com/, sim.url);
-    },
-    onBeforeStreamRequestConfig({ params }) {
-      params.url = params.url.replace(/^https:\/\/(api|upload)\.x\.com/, sim.url);
-    },
-  };
-  return new TwitterApi(
-    {
-      appKey: X.consumerKey,
-      appSecret: secrets.appSecret ?? X.consumerSecret,
-      accessToken: X.accessToken,
-      accessSecret: X.accessTokenSecret,
-    },
-    { plugins: [rewrite], httpAgent: new http.Agent() },
-  );
-}
-
-async function xError(promise: Promise<unknown>): Promise<ApiResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiResponseError) return error;
-    throw error;
-  }
-  throw new Error('expected the X call to fail');
-}
-
-function metaSignatureValid(captured: Captured): boolean {
-  const sha256 = `sha256=${createHmac('sha256', FB.appSecret).update(captured.body).digest('hex')}`;
-  const sha1 = `sha1=${createHmac('sha1', FB.appSecret).update(captured.body).digest('hex')}`;
-  return captured.headers['x-hub-signature-256'] === sha256 && captured.headers['x-hub-signature'] === sha1;
-}
-
-function xSignatureValid(captured: Captured): boolean {
-  const expected = `sha256=${createHmac('sha256', X.consumerSecret).update(captured.body).digest('base64')}`;
-  return captured.headers['x-twitter-webhooks-signature'] === expected;
-}
-
-async function graph(sim: Simulator, path: string, body?: unknown, token: string = FB.pageAccessToken) {
-  const response = await fetch(`${sim.url}${GRAPH}${path}${path.includes('?') ? '&' : '?'}access_token=${token}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json: unknown = await response.json();
-  return { status: response.status, json };
-}
-
-async function control(sim: Simulator, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${sim.url}/_sim${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: JSON.parse(text) as unknown };
-}
-
-/** Walks into parsed JSON; undefined when the path does not exist. */
-function at(value: unknown, ...path: Array<string | number>): unknown {
-  let current = value;
-  for (const step of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[step];
-  }
-  return current;
-}
-
-function str(value: unknown, ...path: Array<string | number>): string {
-  const found = at(value, ...path);
-  if (typeof found !== 'string') throw new Error(`expected a string at ${path.join('.')}`);
-  return found;
-}
-
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import {
+  at,
+  control,
+  eventually,
+  FakeGateway,
+  FB,
+  GRAPH,
+  graph,
+  metaSignatureValid,
+  str,
+  X,
+  xClient,
+  xError,
+  xSignatureValid,
+} from './testing/test-kit';
 
 describe('platform simulator (in process)', () => {
   const gateway = new FakeGateway();
@@ -172,8 +28,7 @@ describe('platform simulator (in process)', () => {
   afterEach(async () => {
     await sim.idle();
     sim.reset();
-    gateway.captured.length = 0;
-    gateway.failPosts = 0;
+    gateway.reset();
   });
 
   afterAll(async () => {
@@ -372,7 +227,12 @@ describe('platform simulator (in process)', () => {
     });
 
     it('rejects unknown tokens and objects in Graph error shape', async () => {
-      const bad = await graph(sim, '/me/messages', { recipient: { id: '1' }, message: { text: 'x' } }, 'nope');
+      const bad = await graph(
+        sim,
+        '/me/messages',
+        { recipient: { id: '1' }, message: { text: 'x' } },
+        { token: 'nope' },
+      );
       expect(bad.status).toBe(400);
       expect(bad.json).toEqual({
         error: {

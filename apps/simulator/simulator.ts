@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createControlRouter } from './control-api';
+import { renderDashboard } from './dashboard';
 import { defaultConfig } from './defaults';
 import { createGraphRouter } from './graph-api';
 import { Injector } from './injector';
@@ -14,6 +15,7 @@ import { createXRouter } from './x-api';
 
 export { SIMULATOR_DEFAULTS } from './defaults';
 export { SimulatorOperations } from './operations';
+export type { WebhookModeStatus, WebhookQueueStatus } from './operations';
 export { SimulatorInputError } from './validation';
 export type * from './inputs';
 export type * from './types';
@@ -34,7 +36,7 @@ export interface Simulator extends SimulatorOperations {
   /** e.g. `http://127.0.0.1:4010`; use it as FACEBOOK_GRAPH_URL and TWITTER_API_URL. */
   readonly url: string;
   readonly port: number;
-  /** Stops listening, cancels webhook retries and waits for in-flight deliveries. */
+  /** Stops listening, sends held deliveries, cancels webhook retries and waits for in-flight deliveries. */
   close(): Promise<void>;
 }
 
@@ -51,7 +53,7 @@ class RunningSimulator extends SimulatorOperations implements Simulator {
   }
 
   async close(): Promise<void> {
-    this.sender.cancelRetries();
+    this.sender.shutdown();
     const closed = new Promise<void>((resolve, reject) =>
       this.server.close((error) => (error ? reject(error) : resolve())),
     );
@@ -82,7 +84,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
     next();
   });
-  app.get('/', (_req, res) => {
+  // Browsers get the live dashboard; tools keep getting the JSON description.
+  app.get('/', (req, res) => {
+    if (req.accepts(['json', 'html']) === 'html') {
+      res.type('html').send(renderDashboard(operations, state.publicUrl));
+      return;
+    }
     res.json({
       name: 'switchboard-simulator',
       graphApi: `${state.publicUrl}/v25.0/...`,

@@ -1,5 +1,6 @@
 import { cloneConfig } from './defaults';
 import { FacebookIdGenerator, SnowflakeGenerator, randomDigits } from './ids';
+import type { ProfileAccess } from './inputs';
 import type {
   FacebookPageConfig,
   FailRule,
@@ -14,6 +15,8 @@ export interface FbUser {
   /** App-scoped id as it appears in feed `from.id`. */
   id: string;
   name: string | null;
+  /** Carried over to the PSID a private reply creates for this person. */
+  profileAccess: ProfileAccess;
 }
 
 export interface FbPost {
@@ -39,6 +42,7 @@ export interface FbComment {
   createdAt: number;
   privateReplied: boolean;
   deleted: boolean;
+  hidden: boolean;
 }
 
 /** A Messenger user as a page sees it (PSIDs are page-scoped). */
@@ -47,6 +51,16 @@ export interface FbProfile {
   pageId: string;
   firstName: string;
   lastName: string;
+  access: ProfileAccess;
+}
+
+/** A message a person sent to a page, kept so that it can be edited later. */
+export interface FbInboundMessage {
+  mid: string;
+  pageId: string;
+  psid: string;
+  text: string | null;
+  numEdit: number;
 }
 
 export interface XUser {
@@ -69,6 +83,11 @@ export interface XTweet {
   mentionIds: string[];
   inReplyToStatusId: string | null;
   inReplyToUserId: string | null;
+  quotedTweetId: string | null;
+  /** Every version of the post, oldest first, this one included (X keeps the list the same on every version). */
+  editHistoryIds: string[];
+  /** The newer version that replaced this one, if the author edited it. */
+  supersededBy: string | null;
   createdAt: number;
   deleted: boolean;
 }
@@ -136,6 +155,11 @@ export class SimulatorState {
   readonly fbPosts = new Map<string, FbPost>();
   readonly fbComments = new Map<string, FbComment>();
   private readonly profiles = new Map<string, FbProfile>();
+  readonly messengerMessages = new Map<string, FbInboundMessage>();
+  /** Epoch ms up to which the person's client has confirmed delivery, per page and PSID. */
+  private readonly deliveryWatermarks = new Map<string, number>();
+  /** Pages the simulated Meta unsubscribed after an hour of failed deliveries. */
+  private readonly unsubscribedPages = new Set<string>();
   private readonly lastInbound = new Map<string, number>();
   private readonly commenterPsids = new Map<string, string>();
   /** Webhook fields the backend subscribed each page to through `POST /{page-id}/subscribed_apps`. */
@@ -233,6 +257,9 @@ export class SimulatorState {
     this.fbPosts.clear();
     this.fbComments.clear();
     this.profiles.clear();
+    this.messengerMessages.clear();
+    this.deliveryWatermarks.clear();
+    this.unsubscribedPages.clear();
     this.lastInbound.clear();
     this.commenterPsids.clear();
     this.subscribedFields.clear();
@@ -281,9 +308,13 @@ export class SimulatorState {
 
   // --- Facebook ----------------------------------------------------------------------------------------------------
 
-  rememberFbUser(id: string, name: string | null): FbUser {
+  rememberFbUser(id: string, name: string | null, profileAccess?: ProfileAccess): FbUser {
     const known = this.fbUsers.get(id);
-    const user = { id, name: name ?? known?.name ?? null };
+    const user: FbUser = {
+      id,
+      name: name ?? known?.name ?? null,
+      profileAccess: profileAccess ?? known?.profileAccess ?? 'full',
+    };
     this.fbUsers.set(id, user);
     return user;
   }
@@ -299,10 +330,13 @@ export class SimulatorState {
     return psid;
   }
 
-  rememberProfile(pageId: string, psid: string, name: string | null): FbProfile {
+  rememberProfile(pageId: string, psid: string, name: string | null, access?: ProfileAccess): FbProfile {
     const key = `${pageId}:${psid}`;
     const known = this.profiles.get(key);
-    if (known && name === null) return known;
+    if (known && name === null) {
+      if (access !== undefined) known.access = access;
+      return known;
+    }
     const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
     const generated = parts.length > 0 ? undefined : this.nextIdentity();
     const profile: FbProfile = {
@@ -310,9 +344,31 @@ export class SimulatorState {
       pageId,
       firstName: generated?.firstName ?? parts[0] ?? '',
       lastName: generated?.lastName ?? parts.slice(1).join(' '),
+      access: access ?? known?.access ?? 'full',
     };
     this.profiles.set(key, profile);
     return profile;
+  }
+
+  /** Moves the person's delivery watermark forward and returns the previous one (0 when none). */
+  advanceDeliveryWatermark(pageId: string, psid: string, watermark: number): number {
+    const key = `${pageId}:${psid}`;
+    const previous = this.deliveryWatermarks.get(key) ?? 0;
+    this.deliveryWatermarks.set(key, Math.max(previous, watermark));
+    return previous;
+  }
+
+  unsubscribePage(pageId: string): void {
+    this.unsubscribedPages.add(pageId);
+    this.subscribedFields.delete(pageId);
+  }
+
+  resubscribePage(pageId: string): void {
+    this.unsubscribedPages.delete(pageId);
+  }
+
+  isPageUnsubscribed(pageId: string): boolean {
+    return this.unsubscribedPages.has(pageId);
   }
 
   profile(pageId: string, psid: string): FbProfile | undefined {

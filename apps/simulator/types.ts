@@ -21,6 +21,11 @@ export interface XAccountConfig {
   consumerSecret: string;
   accessToken: string;
   accessTokenSecret: string;
+  /**
+   * false: the account gets no webhooks (nor echoes); its mentions and DMs are only visible through the polling
+   * endpoints, like an account set to `ingest: "poll"` in Switchboard. Default true.
+   */
+  webhook?: boolean;
 }
 
 export interface RateLimitRule {
@@ -31,8 +36,34 @@ export interface RateLimitRule {
   dailyLimit: number | null;
 }
 
-export const X_RATE_LIMITED_ENDPOINTS = ['tweets', 'dms', 'usersMe', 'mentions', 'dmEvents'] as const;
+export const X_RATE_LIMITED_ENDPOINTS = ['tweets', 'dms', 'usersMe', 'users', 'mentions', 'dmEvents'] as const;
 export type XRateLimitedEndpoint = (typeof X_RATE_LIMITED_ENDPOINTS)[number];
+
+export const WEBHOOK_MODES = ['normal', 'down', 'slow', 'duplicate', 'reorder'] as const;
+/**
+ * How the webhook sender behaves: `normal`; `down` (nothing reaches the gateway: every attempt fails as if the
+ * network did, and retries wait until the mode changes); `slow` (each POST waits `slowMs` first); `duplicate` (each
+ * delivery is POSTed `copies` times, the first two at the same moment); `reorder` (deliveries are held for
+ * `windowMs`, or until flushed, then sent in reverse or shuffled order).
+ */
+export type WebhookMode = (typeof WEBHOOK_MODES)[number];
+
+export interface WebhookModeConfig {
+  mode: WebhookMode;
+  slowMs: number;
+  copies: number;
+  windowMs: number;
+  order: 'reverse' | 'shuffle';
+}
+
+/** Meta aggregates Page events: entries arriving within `windowMs` (up to `maxEntries`) share one signed POST. */
+export interface FacebookBatchConfig {
+  maxEntries: number;
+  windowMs: number;
+}
+
+/** `aaa`: Account Activity API (v1.1 JSON, `for_user_id`); `xaa`: X Activity API envelopes (`data.event_type`). */
+export type XWebhookFormat = 'aaa' | 'xaa';
 
 export interface SimulatorConfig {
   /** Base URL of our gateway; webhooks go to `{gatewayUrl}/webhooks/facebook|twitter`. */
@@ -47,15 +78,38 @@ export interface SimulatorConfig {
   retryScheduleMs: number[];
   webhookTimeoutMs: number;
   rateLimits: Record<XRateLimitedEndpoint, RateLimitRule>;
+  webhookMode: WebhookModeConfig;
+  /** Facebook batching; null sends every event in its own POST. */
+  batch: FacebookBatchConfig | null;
+  xWebhookFormat: XWebhookFormat;
+  /**
+   * Messenger unsubscribes the app from a Page after an hour of failed deliveries (simulator clock); null never does.
+   * While unsubscribed, the Page's webhooks are dropped until `POST /{page-id}/subscribed_apps`.
+   */
+  autoUnsubscribeAfterMs: number | null;
 }
 
-/** A partial configuration: each top-level key given replaces that setting; `rateLimits` merges per endpoint. */
-export type SimulatorConfigPatch = Partial<Omit<SimulatorConfig, 'rateLimits'>> & {
+/**
+ * A partial configuration: each top-level key given replaces that setting; `rateLimits` merges per endpoint and
+ * `webhookMode` per field.
+ */
+export type SimulatorConfigPatch = Partial<Omit<SimulatorConfig, 'rateLimits' | 'webhookMode'>> & {
   rateLimits?: Partial<Record<XRateLimitedEndpoint, Partial<RateLimitRule>>>;
+  webhookMode?: Partial<WebhookModeConfig>;
 };
 
-export type SentKind = 'comment_reply' | 'messenger' | 'private_reply' | 'tweet' | 'dm';
-export const SENT_KINDS: readonly SentKind[] = ['comment_reply', 'messenger', 'private_reply', 'tweet', 'dm'];
+export const SENT_KINDS = [
+  'comment_reply',
+  'messenger',
+  'private_reply',
+  'tweet',
+  'dm',
+  'post',
+  'hide',
+  'delete',
+] as const;
+/** `post`: a page post (`POST /{page-id}/feed`); `hide` / `delete`: a comment hidden or an object deleted. */
+export type SentKind = (typeof SENT_KINDS)[number];
 
 export interface RecordedRequest {
   method: string;
@@ -88,9 +142,17 @@ export interface DeliveryAttempt {
   body: string | null;
   error: string | null;
   durationMs: number;
+  /** In `duplicate` mode, which copy of the delivery this POST was (1-based). */
+  copy?: number;
 }
 
 export type DeliverySource = 'inject' | 'echo' | 'raw';
+
+/**
+ * `queued`: held by Facebook batching or the `reorder` mode, not attempted yet; `retrying`: failed, another attempt is
+ * scheduled (or waits for the `down` mode to end); `dropped`: not sent because the Page's webhooks were disabled.
+ */
+export type DeliveryState = 'queued' | 'pending' | 'delivered' | 'retrying' | 'failed' | 'dropped';
 
 export interface DeliveryRecord {
   id: number;
@@ -98,9 +160,13 @@ export interface DeliveryRecord {
   source: DeliverySource;
   url: string;
   headers: Record<string, string>;
-  /** The exact body text that was signed and sent. */
+  /** The exact body text that was signed and sent (empty while a batch is still collecting entries). */
   body: string;
-  state: 'pending' | 'delivered' | 'retrying' | 'failed';
+  /** Pages (Facebook) or X users the delivery is for. */
+  accounts: string[];
+  /** Facebook: how many `entry[]` items the body holds. */
+  entries?: number;
+  state: DeliveryState;
   attempts: DeliveryAttempt[];
   nextAttemptAt: string | null;
   createdAt: string;
@@ -109,9 +175,20 @@ export interface DeliveryRecord {
 /** Outcome of the first delivery attempt (retries continue in the background). */
 export interface DeliveryOutcome {
   deliveryId: number;
+  /** `queued` when the delivery is held (batching, `reorder`): it is sent later, see `GET /_sim/deliveries`. */
+  state: DeliveryState;
   status: number | null;
   body: string | null;
   error?: string;
+}
+
+/** Webhook destinations whose deliveries fail, by the simulator clock (Meta alerts after 15 min, unsubscribes after 1 h). */
+export interface WebhookHealth {
+  platform: SimPlatform;
+  accountId: string;
+  failingSince: string;
+  alerted: boolean;
+  unsubscribed: boolean;
 }
 
 export interface InjectResult<Ids> {
@@ -133,6 +210,11 @@ export interface HandshakeResult {
 }
 
 export interface FailRule {
+  /**
+   * A Graph error preset by code (4, 17, 32, 613, 80001 rate limits with `X-App-Usage` / `X-Business-Use-Case-Usage`
+   * headers; 1, 2, 10, 100, 190, 200, 551, 2018218): body and headers are built when the rule fires.
+   */
+  graphError?: number;
   /** HTTP method or `*`. */
   method: string;
   /** Regular expression tested against the request path (no query string). */

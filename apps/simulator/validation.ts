@@ -74,6 +74,14 @@ export class FieldReader {
     return this.optString(key, options);
   }
 
+  optEnum<T extends string>(key: string, values: readonly T[]): T | undefined {
+    const value = this.source[key];
+    if (value === undefined || value === null) return undefined;
+    const found = values.find((candidate) => candidate === value);
+    if (found === undefined) return this.fail(key, `must be one of ${values.join(', ')}`);
+    return found;
+  }
+
   optBoolean(key: string): boolean | undefined {
     const value = this.source[key];
     if (value === undefined || value === null) return undefined;
@@ -121,4 +129,14 @@ export class FieldReader {
   done(message = 'invalid input'): void {
     if (this.issues.length > 0) throw new SimulatorInputError(message, [...this.issues]);
   }
+}
+
+/** Follows a path of keys and indices into untrusted JSON; returns the string found there. */
+export function firstString(value: unknown, path: Array<string | number>): string | undefined {
+  let current: unknown = value;
+  for (const step of path) {
+    if (typeof step === 'number') current = Array.isArray(current) ? current[step] : undefined;
+    else current = isPlainObject(current) ? current[step] : undefined;
+  }
+  return typeof current === 'string' ? current : undefined;
 }

@@ -2,21 +2,23 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { sendX, sendXProblem, X_ERRORS } from './errors';
+import type { XProblem } from './errors';
 import { failInjection } from './fail-injection';
 import { isBodyParseError, recordRequest } from './http-helpers';
 import { compareNumericIds } from './ids';
 import { dmConversationId } from './injector';
 import type { Injector } from './injector';
 import { verifyOAuthRequest } from './oauth1';
-import { avatarUrl, parseMentions } from './payloads';
+import type { JsonObject } from './json-text';
 import type { SimulatorState, XDmEvent, XTweet, XUser } from './state';
 import type { XAccountConfig, XRateLimitedEndpoint } from './types';
+import { dmEventV2, pickDmEventFields, pickTweetFields, pickUserFields, tweetV2, userV2 } from './v2-objects';
 import { isPlainObject } from './validation';
 
 /*
- * X API v2 stand-in for the calls Switchboard makes with OAuth 1.0a user context: posting (replies), DMs, users/me,
- * and the mention and DM timelines used by polling accounts. Same paths, bodies, problem errors and rate-limit
- * headers.
+ * X API v2 stand-in for the calls Switchboard makes with OAuth 1.0a user context: posting (replies), DMs, user
+ * lookups, and the mention and DM timelines used by polling accounts. Same paths, bodies, problem errors (unknown
+ * query parameters included) and rate-limit headers.
  */
 
 interface XLocals {
@@ -116,7 +118,7 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
         );
         return;
       }
-      if (state.config.replyRestriction && !engages(replyTo, account)) {
+      if (state.config.replyRestriction && !engages(state, replyTo, account)) {
         sendXProblem(res, X_ERRORS.replyNotAllowed());
         return;
       }
@@ -126,7 +128,7 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
       return;
     }
     const now = state.now();
-    const tweet = injector.rememberTweet({
+    const tweet = injector.x.rememberTweet({
       id: state.snowflakes.next(now),
       authorId: account.userId,
       text: postText,
@@ -146,7 +148,7 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
       at: new Date(now).toISOString(),
     });
     sendX(res, 201, { data: { id: tweet.id, text: postText, edit_history_tweet_ids: [tweet.id] } });
-    injector.echoAfter(res, () => injector.echoTweet(account, tweet));
+    injector.echoAfter(res, () => injector.x.echoTweet(account, tweet));
   });
 
   function sendDm(req: Request, res: Response, participantId: string): void {
@@ -167,7 +169,7 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
       return;
     }
     const now = state.now();
-    if (!state.xUser(participantId)) injector.placeholderXUser(participantId);
+    if (!state.xUser(participantId)) injector.x.placeholderXUser(participantId);
     const event: XDmEvent = {
       id: state.snowflakes.next(now),
       conversationId: dmConversationId(account.userId, participantId),
@@ -188,7 +190,7 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
       at: new Date(now).toISOString(),
     });
     sendX(res, 201, { data: { dm_conversation_id: event.conversationId, dm_event_id: event.id } });
-    injector.echoAfter(res, () => injector.echoDm(account, event));
+    injector.echoAfter(res, () => injector.x.echoDm(account, event));
   }
 
   router.post('/dm_conversations/with/:participantId/messages', rateLimited('dms'), (req, res) => {
@@ -213,17 +215,80 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
 
   router.get('/users/me', rateLimited('usersMe'), (req, res) => {
     const { account } = res.locals as XLocals;
+    const problem = unknownParameter(req, USER_PARAMS);
+    if (problem) {
+      sendXProblem(res, problem);
+      return;
+    }
     const user = state.accountUser(account);
-    sendX(res, 200, { data: userV2(user, fieldList(req, 'user.fields'), state.publicUrl) });
+    sendX(res, 200, { data: pickUserFields(userV2(user, state.publicUrl), fieldList(req, 'user.fields')) });
   });
 
+  router.get('/users/by/username/:username', rateLimited('users'), (req, res) => {
+    const username = String(req.params.username);
+    if (!/^[A-Za-z0-9_]{1,15}$/.test(username)) {
+      sendXProblem(res, X_ERRORS.invalidRequest(`The \`username\` query parameter value [${username}] is not valid`));
+      return;
+    }
+    sendUser(req, res, state.xUserByScreenName(username), 'username', username);
+  });
+
+  router.get('/users/:id', rateLimited('users'), (req, res) => {
+    const id = String(req.params.id);
+    if (!/^\d{1,19}$/.test(id)) {
+      sendXProblem(res, X_ERRORS.invalidRequest(`The \`id\` query parameter value [${id}] is not valid`));
+      return;
+    }
+    sendUser(req, res, state.xUser(id), 'id', id);
+  });
+
+  /** X answers an unknown user with 200 and a partial error, not with a 404. */
+  function sendUser(req: Request, res: Response, user: XUser | undefined, parameter: string, value: string): void {
+    const problem = unknownParameter(req, USER_PARAMS);
+    if (problem) {
+      sendXProblem(res, problem);
+      return;
+    }
+    if (!user) {
+      sendX(res, 200, {
+        errors: [
+          {
+            value,
+            detail: `Could not find user with ${parameter}: [${value}].`,
+            title: 'Not Found Error',
+            resource_type: 'user',
+            parameter,
+            resource_id: value,
+            type: 'https://api.twitter.com/2/problems/resource-not-found',
+          },
+        ],
+      });
+      return;
+    }
+    sendX(res, 200, { data: pickUserFields(userV2(user, state.publicUrl), fieldList(req, 'user.fields')) });
+  }
+
   router.get('/users/:id/mentions', rateLimited('mentions'), (req, res) => {
+    const problem = unknownParameter(req, MENTIONS_PARAMS);
+    if (problem) {
+      sendXProblem(res, problem);
+      return;
+    }
     const userId = String(req.params.id);
+    const window = timeWindow(req);
+    if (typeof window === 'string') {
+      sendXProblem(res, X_ERRORS.invalidRequest(window));
+      return;
+    }
+    // Timelines show the latest version of an edited post.
     const mentioned = [...state.tweets.values()].filter(
       (tweet) =>
         !tweet.deleted &&
+        tweet.supersededBy === null &&
         tweet.authorId !== userId &&
-        (tweet.mentionIds.includes(userId) || tweet.inReplyToUserId === userId),
+        (tweet.mentionIds.includes(userId) || tweet.inReplyToUserId === userId) &&
+        tweet.createdAt >= window.start &&
+        tweet.createdAt < window.end,
     );
     const page = paginate(req, mentioned, 100, 10, 5);
     if (typeof page === 'string') {
@@ -231,12 +296,17 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
       return;
     }
     const tweetFields = fieldList(req, 'tweet.fields');
-    const data = page.items.map((tweet) => tweetV2(state, tweet, tweetFields));
+    const data = page.items.map((tweet) => pickTweetFields(tweetV2(state, tweet), tweetFields));
     const authors = expansions(req).includes('author_id') ? page.items.map((tweet) => tweet.authorId) : [];
     sendX(res, 200, withIncludes(state, req, data, authors, page.meta));
   });
 
   router.get('/dm_events', rateLimited('dmEvents'), (req, res) => {
+    const problem = unknownParameter(req, DM_EVENTS_PARAMS);
+    if (problem) {
+      sendXProblem(res, problem);
+      return;
+    }
     const { account } = res.locals as XLocals;
     const eventTypes = fieldList(req, 'event_types');
     const events = eventTypes && !eventTypes.includes('MessageCreate') ? [] : state.dmEvents;
@@ -247,7 +317,7 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
       return;
     }
     const fields = fieldList(req, 'dm_event.fields');
-    const data = page.items.map((event) => dmEventV2(event, fields));
+    const data = page.items.map((event) => pickDmEventFields(dmEventV2(event), fields));
     const senders = expansions(req).includes('sender_id') ? page.items.map((event) => event.senderId) : [];
     const { newest_id: _newest, oldest_id: _oldest, ...meta } = page.meta;
     sendX(res, 200, withIncludes(state, req, data, senders, meta));
@@ -264,14 +334,71 @@ export function createXRouter(state: SimulatorState, injector: Injector): Router
 
 /**
  * The 2026 self-serve rule: a reply needs the target's author to have engaged the account, i.e. the target mentions
- * it (a reply to one of the account's posts mentions it implicitly) or is the account's own post.
+ * it (a reply to one of the account's posts mentions it implicitly), quotes one of its posts, or is its own post.
  */
-function engages(target: XTweet, account: XAccountConfig): boolean {
+function engages(state: SimulatorState, target: XTweet, account: XAccountConfig): boolean {
+  const quoted = target.quotedTweetId === null ? undefined : state.tweets.get(target.quotedTweetId);
   return (
     target.authorId === account.userId ||
     target.mentionIds.includes(account.userId) ||
-    target.inReplyToUserId === account.userId
+    target.inReplyToUserId === account.userId ||
+    quoted?.authorId === account.userId
   );
+}
+
+const EXPANSION_PARAMS = ['expansions', 'tweet.fields', 'user.fields', 'media.fields', 'place.fields', 'poll.fields'];
+const USER_PARAMS = ['expansions', 'tweet.fields', 'user.fields'];
+const MENTIONS_PARAMS = [
+  'since_id',
+  'until_id',
+  'max_results',
+  'pagination_token',
+  'start_time',
+  'end_time',
+  ...EXPANSION_PARAMS,
+];
+const DM_EVENTS_PARAMS = [
+  'dm_event.fields',
+  'event_types',
+  'expansions',
+  'max_results',
+  'media.fields',
+  'pagination_token',
+  'tweet.fields',
+  'user.fields',
+];
+
+/** X rejects query parameters an endpoint does not take (e.g. `since_id` on `/2/dm_events`). */
+function unknownParameter(req: Request, allowed: string[]): XProblem | undefined {
+  const query = req.query as Record<string, unknown>;
+  const unknown = Object.keys(query).filter((name) => !allowed.includes(name));
+  if (unknown.length === 0) return undefined;
+  return {
+    ...X_ERRORS.invalidRequest(''),
+    errors: unknown.map((name) => ({
+      parameters: { [name]: [String(query[name])] },
+      message: `The query parameter [${name}] is not one of [${allowed.join(',')}]`,
+    })),
+  };
+}
+
+/** `start_time` / `end_time` (ISO 8601) of the timelines. */
+function timeWindow(req: Request): { start: number; end: number } | string {
+  const query = req.query as Record<string, unknown>;
+  const bounds = { start: -Infinity, end: Infinity };
+  for (const [name, key] of [
+    ['start_time', 'start'],
+    ['end_time', 'end'],
+  ] as const) {
+    const raw = query[name];
+    if (raw === undefined) continue;
+    const time = typeof raw === 'string' ? Date.parse(raw) : NaN;
+    if (Number.isNaN(time)) {
+      return `Invalid '${name}':'${typeof raw === 'string' ? raw : ''}'. '${name}' must be a valid RFC 3339 date-time`;
+    }
+    bounds[key] = time;
+  }
+  return bounds;
 }
 
 function fieldList(req: Request, name: string): string[] | undefined {
@@ -339,7 +466,7 @@ function paginate<T extends { id: string }>(
 function withIncludes(
   state: SimulatorState,
   req: Request,
-  data: Record<string, unknown>[],
+  data: JsonObject[],
   userIds: string[],
   meta: Record<string, unknown>,
 ): Record<string, unknown> {
@@ -351,73 +478,10 @@ function withIncludes(
     const userFields = fieldList(req, 'user.fields');
     const users = unique.flatMap((id) => {
       const user = state.xUser(id);
-      return user ? [userV2(user, userFields, state.publicUrl)] : [];
+      return user ? [pickUserFields(userV2(user, state.publicUrl), userFields)] : [];
     });
     body.includes = { users };
   }
   body.meta = meta;
   return body;
-}
-
-function userV2(user: XUser, fields: string[] | undefined, publicUrl: string): Record<string, unknown> {
-  const all: Record<string, unknown> = {
-    created_at: new Date(user.createdAt).toISOString(),
-    description: user.description ?? '',
-    location: user.location ?? undefined,
-    profile_image_url: avatarUrl(publicUrl, user.id),
-    protected: false,
-    public_metrics: {
-      followers_count: user.followersCount,
-      following_count: user.friendsCount,
-      tweet_count: user.statusesCount,
-      listed_count: 0,
-    },
-    verified: user.verified,
-  };
-  const result: Record<string, unknown> = { id: user.id, name: user.name, username: user.screenName };
-  for (const field of fields ?? []) if (all[field] !== undefined) result[field] = all[field];
-  return result;
-}
-
-function conversationRoot(state: SimulatorState, tweet: XTweet): string {
-  let current = tweet;
-  const seen = new Set<string>();
-  while (current.inReplyToStatusId && !seen.has(current.id)) {
-    seen.add(current.id);
-    const parent = state.tweets.get(current.inReplyToStatusId);
-    if (!parent) return current.inReplyToStatusId;
-    current = parent;
-  }
-  return current.id;
-}
-
-function tweetV2(state: SimulatorState, tweet: XTweet, fields: string[] | undefined): Record<string, unknown> {
-  const mentions = parseMentions(tweet.text, (name) => state.xUserByScreenName(name)).flatMap((m) =>
-    m.user ? [{ start: m.indices[0], end: m.indices[1], username: m.user.screenName, id: m.user.id }] : [],
-  );
-  const all: Record<string, unknown> = {
-    author_id: tweet.authorId,
-    created_at: new Date(tweet.createdAt).toISOString(),
-    conversation_id: conversationRoot(state, tweet),
-    in_reply_to_user_id: tweet.inReplyToUserId ?? undefined,
-    referenced_tweets: tweet.inReplyToStatusId ? [{ type: 'replied_to', id: tweet.inReplyToStatusId }] : undefined,
-    entities: mentions.length > 0 ? { mentions } : undefined,
-    lang: 'en',
-    reply_settings: 'everyone',
-    public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0, bookmark_count: 0 },
-  };
-  const result: Record<string, unknown> = { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] };
-  for (const field of fields ?? []) if (all[field] !== undefined) result[field] = all[field];
-  return result;
-}
-
-function dmEventV2(event: XDmEvent, fields: string[] | undefined): Record<string, unknown> {
-  const all: Record<string, unknown> = {
-    sender_id: event.senderId,
-    dm_conversation_id: event.conversationId,
-    created_at: new Date(event.createdAt).toISOString(),
-  };
-  const result: Record<string, unknown> = { id: event.id, event_type: 'MessageCreate', text: event.text };
-  for (const field of fields ?? []) if (all[field] !== undefined) result[field] = all[field];
-  return result;
 }

@@ -7,25 +7,17 @@ import { TASK_QUEUE } from '@switchboard/contracts';
 import { loadConfig, resolveEndpoints } from '@switchboard/config';
 import { Dispatcher } from '@switchboard/interactions';
 import { createLogger } from '@switchboard/observability';
+import type { Client } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import { XPoller } from '@switchboard/ingest';
+import { DATA_SOURCE, TEMPORAL_CLIENT } from '@switchboard/runtime';
+import { WorkerMaintenance } from './maintenance';
 import { ACTIVITIES, WorkerModule } from './worker.module';
-
-/** How often the worker re-runs dispatch and re-signals stale offers: a safety net, not the normal path. */
-const MAINTENANCE_INTERVAL_MS = 5_000;
 
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   const bundle = join(__dirname, '..', '..', 'workflow-bundle.js');
   if (existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
   return { workflowsPath: require.resolve('../../workflows') };
-}
-
-function startMaintenance(dispatcher: Dispatcher, warn: (error: unknown) => void): () => void {
-  const timer = setInterval(() => {
-    dispatcher
-      .resignalStaleOffers()
-      .then(() => dispatcher.dispatch(null))
-      .catch(warn);
-  }, MAINTENANCE_INTERVAL_MS);
-  return () => clearInterval(timer);
 }
 
 async function main(): Promise<void> {
@@ -38,9 +30,13 @@ async function main(): Promise<void> {
     logger: ['error', 'warn'],
   });
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
-  const stopMaintenance = startMaintenance(app.get(Dispatcher), (error) =>
-    logger.warn({ err: error }, 'maintenance pass failed'),
-  );
+  const stopMaintenance = new WorkerMaintenance(
+    app.get(Dispatcher),
+    app.get<DataSource>(DATA_SOURCE),
+    app.get<Client>(TEMPORAL_CLIENT),
+    app.get(XPoller),
+    logger,
+  ).start();
   try {
     const worker = await Worker.create({
       connection,

@@ -22,6 +22,10 @@ class EnvVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   @Type(() => Number) @IsInt() @Min(1024) WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) EMBEDDED_POSTGRES_PORT = 54329;
+  /** X's per-user limit on the mentions timeline is 300 per 15 min: one every 3 s at most. */
+  @Type(() => Number) @IsInt() @Min(1) X_POLL_MENTIONS_SECONDS = 15;
+  /** X's per-user limit on DM events is 15 per 15 min: one a minute. */
+  @Type(() => Number) @IsInt() @Min(1) X_POLL_DM_SECONDS = 60;
 }
 
 export interface AppConfig {
@@ -37,7 +41,7 @@ export interface AppConfig {
     cli: string | null;
   };
   facebook: { graphUrl: string; graphVersion: string };
-  twitter: { apiUrl: string };
+  twitter: { apiUrl: string; pollMentionsSeconds: number; pollDmSeconds: number };
   secretKey: Buffer;
   adminPassword: string | null;
   logLevel: string;
@@ -101,7 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cli: vars.TEMPORAL_CLI ?? null,
     },
     facebook: { graphUrl: stripSlash(vars.FACEBOOK_GRAPH_URL), graphVersion: vars.FACEBOOK_GRAPH_VERSION },
-    twitter: { apiUrl: stripSlash(vars.TWITTER_API_URL) },
+    twitter: {
+      apiUrl: stripSlash(vars.TWITTER_API_URL),
+      pollMentionsSeconds: vars.X_POLL_MENTIONS_SECONDS,
+      pollDmSeconds: vars.X_POLL_DM_SECONDS,
+    },
     secretKey: loadSecretKey(dataDir, vars.SECRET_KEY),
     adminPassword: vars.ADMIN_PASSWORD ?? null,
     logLevel: vars.LOG_LEVEL,

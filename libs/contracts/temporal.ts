@@ -19,6 +19,11 @@ export function interactionWorkflowId(platform: Platform, conversationKey: strin
   return `interaction-${platform}-${conversationKey}`;
 }
 
+/** One poller per X account set to `ingest: "poll"`. */
+export function xPollerWorkflowId(accountId: string): string {
+  return `x-poller-${accountId}`;
+}
+
 export interface InteractionWorkflowInput {
   interactionId: string;
   platform: Platform;
@@ -44,6 +49,11 @@ export interface OfferCreatedSignal {
 export interface AgentReplySignal {
   interactionId: string;
   messageId: string;
+}
+
+/** The customer deleted the thread while the interaction waited: it ends as abandoned unless already connected. */
+export interface ThreadDeletedSignal {
+  interactionId: string;
 }
 
 export interface AgentActionInput {
@@ -80,6 +90,9 @@ export interface InteractionSnapshot {
 export const customerMessageSignal = defineSignal<[CustomerMessageSignal]>('customerMessage');
 export const offerCreatedSignal = defineSignal<[OfferCreatedSignal]>('offerCreated');
 export const agentReplySignal = defineSignal<[AgentReplySignal]>('agentReply');
+/** The account was changed (ingest mode, credentials) or deleted: its poller looks again now. */
+export const pollerAccountChangedSignal = defineSignal('pollerAccountChanged');
+export const threadDeletedSignal = defineSignal<[ThreadDeletedSignal]>('threadDeleted');
 
 export const acceptUpdate = defineUpdate<InteractionSnapshot, [AcceptInput]>('accept');
 export const disconnectUpdate = defineUpdate<InteractionSnapshot, [AgentActionInput]>('disconnect');

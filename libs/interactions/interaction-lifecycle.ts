@@ -248,6 +248,41 @@ export class InteractionLifecycle {
     if (agentId) await this.dispatchForAgent(agentId);
   }
 
+  /**
+   * Ends an interaction no agent has yet: it was queued or offered (the offer is withdrawn and the agent told). It
+   * counts as abandoned in the reports.
+   */
+  async abandon(input: { interactionId: string; reason: string }): Promise<{ abandoned: boolean }> {
+    const row = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.lock(manager, input.interactionId);
+      if (locked.state !== InteractionState.QUEUED && locked.state !== InteractionState.OFFERED) return null;
+      await manager.query(
+        `UPDATE interactions
+            SET state = 'completed', completed_at = now(), end_reason = 'abandoned', agent_id = NULL, offer_id = NULL,
+                offer_expires_at = NULL, reserved_agent_id = NULL
+          WHERE id = $1`,
+        [locked.id],
+      );
+      await recordEvent(manager, {
+        interactionId: locked.id,
+        type: 'abandoned',
+        state: InteractionState.COMPLETED,
+        agentId: locked.agent_id,
+        workgroupId: locked.workgroup_id,
+        data: { reason: input.reason, was: locked.state },
+      });
+      await publish(manager, {
+        kind: 'interaction',
+        interactionId: locked.id,
+        ...(locked.agent_id ? { alsoNotify: [locked.agent_id] } : {}),
+      });
+      return locked;
+    });
+    if (!row) return { abandoned: false };
+    if (row.workgroup_id) await this.dispatcher.dispatch([row.workgroup_id]);
+    return { abandoned: true };
+  }
+
   private async dispatchForAgent(agentId: string): Promise<void> {
     const agent = await queryOne<{ workgroup_ids: string[] }>(
       this.dataSource,

@@ -153,6 +153,13 @@ export class ReplySender {
   private async record(messageId: string, result: SendResult): Promise<DeliveryStatus> {
     return this.dataSource.transaction(async (manager) => {
       if (result.ok) {
+        // The platform's echo of this reply may have been stored first, as an outbound message of unknown origin:
+        // this reply is that message, so the echo's row gives way (the id is unique).
+        await manager.query(
+          `DELETE FROM messages e USING messages m
+            WHERE m.id = $1 AND e.platform = m.platform AND e.platform_message_id = $2 AND e.external AND e.id <> $1`,
+          [messageId, result.platformMessageId],
+        );
         await manager.query(
           `UPDATE messages SET delivery_status = 'sent', platform_message_id = $2, delivery_error = NULL
             WHERE id = $1`,

@@ -12,7 +12,8 @@ export function dataSourceOptions(url: string, applicationName: string): DataSou
     synchronize: false,
     migrationsRun: false,
     applicationName,
-    extra: { max: 20 },
+    // A pool that cannot hand out a connection soon answers an error (a webhook then says 503) rather than hanging.
+    extra: { max: 20, connectionTimeoutMillis: 5_000 },
   };
 }
 

@@ -4,3 +4,4 @@ export * from './signatures';
 export * from './twitter/twitter-webhook.parser';
 export * from './twitter/twitter.client';
 export * from './types';
+export * from './twitter/twitter-v2.normalizer';

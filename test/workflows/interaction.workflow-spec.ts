@@ -18,6 +18,7 @@ import {
   offerCreatedSignal,
   Platform,
   SearchAttributes,
+  threadDeletedSignal,
   transferUpdate,
   wrapUpUpdate,
   type OfferCreatedSignal,
@@ -92,6 +93,7 @@ class FakeActivities {
         return record('sendReply', input, DeliveryStatus.SENT);
       },
       failReply: (input) => record('failReply', input, undefined),
+      abandonInteraction: (input) => record('abandonInteraction', input, { abandoned: true }),
     };
   }
 
@@ -264,6 +266,36 @@ describe('interactionWorkflow', () => {
     await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-g', code: 'moved' }] });
     await handle.result();
     record('transferred', handle, cli, env.address);
+  });
+
+  it('ends as abandoned when the thread is deleted while it is offered, refusing a late accept', async () => {
+    const { handle, interactionId } = await start();
+    const given = offer(interactionId, 'agent-i', 30_000);
+    await handle.signal(offerCreatedSignal, given);
+    await handle.signal(threadDeletedSignal, { interactionId });
+    expect(await handle.result()).toEqual({ interactionId, wrapUpCode: null, reason: 'abandoned' });
+    expect(fake.named('abandonInteraction')).toEqual([{ interactionId, reason: 'thread-deleted' }]);
+    expect(fake.named('connectInteraction')).toEqual([]);
+    expect(fake.named('completeInteraction')).toEqual([]);
+    record('abandoned-while-offered', handle, cli, env.address);
+  });
+
+  it('ends as abandoned when the thread is deleted while queued; once connected a deletion changes nothing', async () => {
+    const queued = await start();
+    await until(() => fake.named('enqueueInteraction').length === 1);
+    await queued.handle.signal(threadDeletedSignal, { interactionId: queued.interactionId });
+    expect(await queued.handle.result()).toMatchObject({ reason: 'abandoned' });
+
+    const connected = await start();
+    await acceptAndConnect(connected.handle, connected.interactionId, 'agent-j');
+    await connected.handle.signal(threadDeletedSignal, { interactionId: connected.interactionId });
+    const agent = { interactionId: connected.interactionId, agentId: 'agent-j' };
+    await connected.handle.executeUpdate(disconnectUpdate, { args: [agent] });
+    await connected.handle.executeUpdate(wrapUpUpdate, { args: [{ ...agent, code: 'done' }] });
+    expect(await connected.handle.result()).toMatchObject({ reason: 'handled', wrapUpCode: 'done' });
+    expect(fake.named('abandonInteraction')).toEqual([
+      { interactionId: queued.interactionId, reason: 'thread-deleted' },
+    ]);
   });
 
   it('continues as the thread’s next interaction when a message for it arrives before the end', async () => {

@@ -1,8 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { IngestMode, Platform, Role } from '@switchboard/contracts';
+import { xAccountChanged } from '@switchboard/ingest';
+import type { Logger } from '@switchboard/observability';
 import {
   AccountEntity,
   SecretBox,
@@ -12,7 +15,7 @@ import {
 import { Roles } from '../auth/auth.decorators';
 import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
-import { DATA_SOURCE } from '../core/tokens';
+import { DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
 import { AccountDirectory } from '../ingest/account-directory';
 import { mapConstraintErrors } from './db-errors';
 
@@ -85,9 +88,23 @@ const stripAt = (handle: string) => handle.replace(/^@/, '');
 export class AccountsController {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly secrets: SecretBox,
     private readonly directory: AccountDirectory,
   ) {}
+
+  /**
+   * An X account's poller hears of every change at once. Best effort: the worker's maintenance starts a missing
+   * poller within seconds, and a running one re-reads its account every minute.
+   */
+  private async changed(account: { id: string; platform: Platform; ingest: IngestMode }, deleted = false) {
+    if (account.platform !== Platform.TWITTER) return;
+    const polls = !deleted && account.ingest === IngestMode.POLL;
+    await xAccountChanged(this.temporal, account.id, polls).catch((error: unknown) =>
+      this.logger.warn({ err: error, accountId: account.id }, 'could not reach the account poller'),
+    );
+  }
 
   private get repo() {
     return this.dataSource.getRepository(AccountEntity);
@@ -125,6 +142,7 @@ export class AccountsController {
     });
     const saved = await mapConstraintErrors(() => this.repo.save(entity));
     this.directory.invalidate();
+    await this.changed(saved);
     return accountView(saved);
   }
 
@@ -153,15 +171,17 @@ export class AccountsController {
     entity.credentialsCiphertext = this.secrets.sealJson(credentials);
     const saved = await mapConstraintErrors(() => this.repo.save(entity));
     this.directory.invalidate();
+    await this.changed(saved);
     return accountView(saved);
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', IdPipe) id: string) {
-    await this.find(id);
+    const account = await this.find(id);
     await mapConstraintErrors(() => this.repo.delete({ id }));
     this.directory.invalidate();
+    await this.changed(account, true);
   }
 }
 

@@ -26,7 +26,7 @@ import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import { hasRole, type Principal } from '../auth/principal';
 import { ApiError } from '../core/api-error';
 import { DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
-import { MessageRouter } from '../ingest/message-router';
+import { MessageRouter } from '@switchboard/ingest';
 import {
   INTERACTION_COLUMNS,
   interactionView,

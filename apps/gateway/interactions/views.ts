@@ -83,13 +83,16 @@ export interface MessageRecord {
   received_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  hidden_at: Date | null;
+  external: boolean;
   delivery_status: string | null;
   delivery_error: unknown;
 }
 
 export const MESSAGE_COLUMNS = `m.id, m.interaction_id, m.platform, m.platform_message_id, m.conversation_key,
   m.direction, m.visibility, m.in_reply_to, m.author_platform_id, m.customer_id, m.agent_id, m.text, m.attachments,
-  m.revisions, m.sent_at, m.received_at, m.edited_at, m.deleted_at, m.delivery_status, m.delivery_error`;
+  m.revisions, m.sent_at, m.received_at, m.edited_at, m.deleted_at, m.hidden_at, m.external,
+  m.delivery_status, m.delivery_error`;
 
 export function messageView(row: MessageRecord) {
   return {
@@ -111,6 +114,9 @@ export function messageView(row: MessageRecord) {
     editedAt: iso(row.edited_at),
     deletedAt: iso(row.deleted_at),
     deleted: row.deleted_at !== null,
+    hiddenAt: iso(row.hidden_at),
+    /** Outbound but written outside Switchboard (the platform's own inbox or app). */
+    external: row.external,
     deliveryStatus: row.delivery_status,
     deliveryError: row.delivery_error ?? null,
   };

@@ -10,10 +10,10 @@ import {
   type NormalizedEvent,
 } from '@switchboard/platforms';
 import { Platform } from '@switchboard/contracts';
+import { IngestPipeline } from '@switchboard/ingest';
 import { Public } from '../auth/auth.decorators';
 import { webhookAckSeconds, webhookEvents, webhookRequests } from '../ops/metrics';
 import { ApiError } from '../core/api-error';
-import { IngestService } from '../ingest/ingest.service';
 import { AccountDirectory } from '../ingest/account-directory';
 
 interface Receiver {
@@ -62,7 +62,7 @@ function parseJson(raw: Buffer): unknown {
 export class WebhooksController {
   constructor(
     private readonly directory: AccountDirectory,
-    private readonly ingest: IngestService,
+    private readonly ingest: IngestPipeline,
   ) {}
 
   @Get('facebook')
@@ -135,10 +135,14 @@ export class WebhooksController {
 
   private async store(platform: Platform, events: NormalizedEvent[]) {
     try {
-      const stored = await this.ingest.store(events);
+      const accounts = new Map(
+        (await this.directory.all()).map((a) => [`${a.platform}:${a.platformAccountId}`, a.id] as const),
+      );
+      const outcome = await this.ingest.accept(events, accounts);
+      const stored = outcome.created.length + outcome.outbound;
       webhookEvents.inc({ platform, outcome: 'parsed' }, events.length);
-      webhookEvents.inc({ platform, outcome: 'stored' }, stored.length);
-      return { received: events.length, stored: stored.length };
+      webhookEvents.inc({ platform, outcome: 'stored' }, stored);
+      return { received: events.length, stored, changes: outcome.changes };
     } catch (error) {
       // Storage is down: the platform must retry, so nothing is acknowledged.
       throw ApiError.unavailable(

@@ -12,6 +12,7 @@ export class CustomerEntity {
   @Column({ type: 'integer', nullable: true }) followers!: number | null;
   @Column({ name: 'profile_url', type: 'text', nullable: true }) profileUrl!: string | null;
   @Column({ name: 'avatar_url', type: 'text', nullable: true }) avatarUrl!: string | null;
+  @Column({ name: 'profile_checked_at', type: 'timestamptz', nullable: true }) profileCheckedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

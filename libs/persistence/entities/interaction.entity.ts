@@ -15,6 +15,8 @@ export class InteractionEntity {
   @Column({ name: 'agent_id', type: 'uuid', nullable: true }) agentId!: string | null;
   /** Set by a transfer to one agent: only they are offered it, until an offer to them times out. */
   @Column({ name: 'reserved_agent_id', type: 'uuid', nullable: true }) reservedAgentId!: string | null;
+  /** The customer deleted the thread while it waited in queue; the worker ends it as abandoned. */
+  @Column({ name: 'thread_deleted_at', type: 'timestamptz', nullable: true }) threadDeletedAt!: Date | null;
   @Column({ type: 'integer' }) priority!: number;
   @Column({ type: 'jsonb' }) skills!: Record<string, number>;
   @Column({ name: 'parent_id', type: 'uuid', nullable: true }) parentId!: string | null;

@@ -43,6 +43,9 @@ export class MessageEntity {
   @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
   @Column({ name: 'edited_at', type: 'timestamptz', nullable: true }) editedAt!: Date | null;
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true }) deletedAt!: Date | null;
+  @Column({ name: 'hidden_at', type: 'timestamptz', nullable: true }) hiddenAt!: Date | null;
+  /** Outbound but not written through Switchboard: the platform's own inbox, the brand's app, an unmatched echo. */
+  @Column({ type: 'boolean' }) external!: boolean;
   @Column({ name: 'delivery_status', type: 'text', nullable: true }) deliveryStatus!: DeliveryStatus | null;
   @Column({ name: 'delivery_error', type: 'jsonb', nullable: true }) deliveryError!: DeliveryError | null;
   @Column({ name: 'routed_at', type: 'timestamptz', nullable: true }) routedAt!: Date | null;

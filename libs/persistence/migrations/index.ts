@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { TransferReservation1764000000001 } from './1764000000001-transfer-reservation';
+import { Ingestion1764000000002 } from './1764000000002-ingestion';
 
-export const MIGRATIONS = [InitialSchema1764000000000, TransferReservation1764000000001];
+export const MIGRATIONS = [InitialSchema1764000000000, TransferReservation1764000000001, Ingestion1764000000002];

@@ -1,4 +1,3 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
@@ -18,7 +17,6 @@ import {
 import type { Logger } from '@switchboard/observability';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import { selectChannel, type KeywordRules, type RoutableChannel } from '@switchboard/routing';
-import { DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
 import { WorkQueue } from './work-queue';
 
 interface StoredMessage {
@@ -31,6 +29,7 @@ interface StoredMessage {
   visibility: string;
   text: string | null;
   routed_at: Date | null;
+  deleted_at: Date | null;
   type: InteractionType;
 }
 
@@ -56,15 +55,14 @@ const SWEEP_INTERVAL_MS = 5_000;
  * decide (route, filter, or nothing), then signals-with-start the thread's workflow. `routed_at` is set only after
  * Temporal accepted the signal, so a crash anywhere in between is repaired by the sweep.
  */
-@Injectable()
-export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MessageRouter {
   private readonly queue: WorkQueue<string>;
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly dataSource: DataSource,
+    private readonly temporal: Client,
+    private readonly logger: Logger,
   ) {
     this.queue = new WorkQueue(
       8,
@@ -73,13 +71,14 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
     );
   }
 
-  onApplicationBootstrap(): void {
+  /** Starts the periodic sweep (gateways run it; any number may, since a message is locked while it is routed). */
+  startSweeping(): void {
     this.sweepTimer = setInterval(() => {
       this.sweep().catch((error: unknown) => this.logger.warn({ err: error }, 'routing sweep failed'));
     }, SWEEP_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.queue.idle();
   }
@@ -157,7 +156,7 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
     const message = await queryOne<StoredMessage>(
       manager,
       `SELECT m.id, m.platform, m.account_id, m.conversation_key, m.interaction_id, m.customer_id, m.visibility,
-              m.text, m.routed_at,
+              m.text, m.routed_at, m.deleted_at,
               CASE WHEN m.visibility = 'public' THEN 'conversation' ELSE 'directMessage' END AS type
          FROM messages m WHERE m.id = $1 FOR UPDATE SKIP LOCKED`,
       [messageId],
@@ -189,6 +188,8 @@ export class MessageRouter implements OnApplicationBootstrap, OnApplicationShutd
 
   /** A first message (or the first after the last interaction completed): the channels decide. */
   private async openNew(manager: EntityManager, message: StoredMessage): Promise<InteractionRow | null> {
+    // Deleted before it was routed (a delivery out of order, or second thoughts): there is nothing left to answer.
+    if (message.deleted_at) return null;
     const channels = await queryRows<ChannelRow>(
       manager,
       `SELECT id, account_ids AS "accountIds", keywords, public_workgroup_id AS "publicWorkgroupId",

@@ -1,0 +1,271 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client as PgClient } from 'pg';
+import { repoRoot } from '@switchboard/config';
+import { SIMULATOR_DEFAULTS } from '../apps/simulator/simulator';
+import { metaSignature256, xWebhookSignature } from '../apps/simulator/signing';
+import { toMetaJson } from '../apps/simulator/json-text';
+import { ApiClient } from '../test/support/api-client';
+import { facebookAccountBody, twitterAccountBody } from '../test/support/builders';
+import { ADMIN_PASSWORD, startStack, waitFor } from '../test/support/stack';
+import { percentileSummary } from './stats';
+
+/**
+ * `npm run bench:ingest`: webhooks at a steady rate against the real stack (open loop: each request leaves on
+ * schedule whatever the previous ones did, so a slow answer cannot hide the queue behind it). Measures the
+ * acknowledgement latency, the rate sustained, and then checks that every distinct event is stored exactly once and
+ * routed.
+ *
+ * The mix is what a busy brand receives: new comments and mentions (one in ten has a keyword its channel routes, the
+ * rest are filtered), Messenger and X DMs from returning customers (follow-ups join their open thread), and one
+ * delivery in ten a platform's redelivery of an event already sent.
+ */
+const RATE = Number(process.env['BENCH_RATE'] ?? 200);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 30);
+const fb = SIMULATOR_DEFAULTS.facebook;
+const x = SIMULATOR_DEFAULTS.twitter;
+
+interface Delivery {
+  platform: 'facebook' | 'twitter';
+  body: string;
+  /** The platform id of the message it carries. */
+  id: string;
+}
+
+let serial = 0;
+const nextId = (prefix: string) => `${prefix}${String(Date.now())}${String((serial += 1)).padStart(6, '0')}`;
+const words = (routed: boolean) => (routed ? 'I need a refund for order 42' : 'love the new store design');
+
+function comment(routed: boolean): Delivery {
+  const postId = `${fb.pageId}_${nextId('7')}`;
+  const commentId = `${postId.split('_')[1]}_${nextId('8')}`;
+  const now = Math.floor(Date.now() / 1000);
+  const body = toMetaJson({
+    object: 'page',
+    entry: [
+      {
+        id: fb.pageId,
+        time: now,
+        changes: [
+          {
+            field: 'feed',
+            value: {
+              from: { id: nextId('3'), name: 'Bench Customer' },
+              item: 'comment',
+              verb: 'add',
+              post_id: postId,
+              comment_id: commentId,
+              parent_id: postId,
+              created_time: now,
+              message: words(routed),
+            },
+          },
+        ],
+      },
+    ],
+  });
+  return { platform: 'facebook', body, id: commentId };
+}
+
+function messenger(psid: string, routed: boolean): Delivery {
+  const mid = `m_${nextId('')}`;
+  const body = toMetaJson({
+    object: 'page',
+    entry: [
+      {
+        id: fb.pageId,
+        time: Date.now(),
+        messaging: [
+          {
+            sender: { id: psid },
+            recipient: { id: fb.pageId },
+            timestamp: Date.now(),
+            message: { mid, text: words(routed) },
+          },
+        ],
+      },
+    ],
+  });
+  return { platform: 'facebook', body, id: mid };
+}
+
+function mention(routed: boolean): Delivery {
+  const id = nextId('19');
+  const author = nextId('18');
+  const body = JSON.stringify({
+    for_user_id: x.userId,
+    tweet_create_events: [
+      {
+        id_str: id,
+        created_at: new Date().toUTCString(),
+        timestamp_ms: String(Date.now()),
+        text: `@${x.handle} ${words(routed)}`,
+        in_reply_to_status_id_str: null,
+        user: { id_str: author, screen_name: `bench_${author.slice(-6)}`, name: 'Bench', followers_count: 12 },
+        entities: { user_mentions: [{ screen_name: x.handle, id_str: x.userId }] },
+      },
+    ],
+  });
+  return { platform: 'twitter', body, id };
+}
+
+function dm(sender: string, routed: boolean): Delivery {
+  const id = nextId('17');
+  const body = JSON.stringify({
+    for_user_id: x.userId,
+    direct_message_events: [
+      {
+        type: 'message_create',
+        id,
+        created_timestamp: String(Date.now()),
+        message_create: {
+          target: { recipient_id: x.userId },
+          sender_id: sender,
+          message_data: { text: words(routed) },
+        },
+      },
+    ],
+    users: { [sender]: { id: sender, screen_name: `dm_${sender.slice(-6)}`, name: 'Bench DM', followers_count: 3 } },
+  });
+  return { platform: 'twitter', body, id };
+}
+
+/** The next delivery of the mix; returning customers are drawn from small pools so their threads repeat. */
+function nextDelivery(sent: Delivery[], psids: string[], dmSenders: string[]): Delivery {
+  const roll = Math.random();
+  const routed = Math.random() < 0.1;
+  const pick = <T>(pool: T[]) => pool[Math.floor(Math.random() * pool.length)] as T;
+  if (roll < 0.1 && sent.length > 0) return pick(sent.slice(-200));
+  if (roll < 0.45) return comment(routed);
+  if (roll < 0.65) return messenger(pick(psids), routed);
+  if (roll < 0.9) return mention(routed);
+  return dm(pick(dmSenders), routed);
+}
+
+async function post(baseUrl: string, delivery: Delivery): Promise<number> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (delivery.platform === 'facebook') headers['x-hub-signature-256'] = metaSignature256(fb.appSecret, delivery.body);
+  else headers['x-twitter-webhooks-signature'] = xWebhookSignature(x.consumerSecret, delivery.body);
+  const response = await fetch(`${baseUrl}/webhooks/${delivery.platform}`, {
+    method: 'POST',
+    headers,
+    body: delivery.body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack({ LOG_LEVEL: 'error' });
+  const db = new PgClient({ connectionString: stack.databaseUrl });
+  await db.connect();
+  try {
+    const admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
+    const accounts = [
+      (await admin.create('/api/accounts', facebookAccountBody('Bench Page'))).id,
+      (await admin.create('/api/accounts', twitterAccountBody('Bench X'))).id,
+    ];
+    const workgroup = await admin.create('/api/workgroups', { name: 'Bench', acceptTimeoutSeconds: 600 });
+    await admin.create('/api/channels', {
+      name: 'bench',
+      accountIds: accounts,
+      keywords: { any: ['refund', 'order'] },
+      publicWorkgroupId: workgroup.id,
+      privateWorkgroupId: workgroup.id,
+    });
+
+    const psids = Array.from({ length: 40 }, () => nextId('4'));
+    const dmSenders = Array.from({ length: 20 }, () => nextId('16'));
+    const sent: Delivery[] = [];
+    const ackMs: number[] = [];
+    const statuses = new Map<number, number>();
+    const total = RATE * SECONDS;
+    const interval = 1000 / RATE;
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + i * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const delivery = nextDelivery(sent, psids, dmSenders);
+      sent.push(delivery);
+      inFlight.push(
+        post(stack.baseUrl, delivery).then(
+          (status) => {
+            ackMs.push(performance.now() - due);
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          },
+          () => {
+            statuses.set(0, (statuses.get(0) ?? 0) + 1);
+          },
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+    const loadMs = performance.now() - started;
+
+    const expected = new Set(sent.map((d) => d.id));
+    const stored = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM messages WHERE direction = 'inbound' AND platform_message_id = ANY($1)`,
+            [[...expected]],
+          )
+        ).rows[0]?.n,
+      );
+    const storedCount = await stored();
+    const routedAt = performance.now();
+    await waitFor(
+      async () =>
+        Number(
+          (await db.query<{ n: string }>('SELECT count(*) AS n FROM messages WHERE routed_at IS NULL')).rows[0]?.n,
+        ) === 0,
+      300_000,
+    );
+    const drainMs = performance.now() - routedAt;
+    const interactions = (
+      await db.query<{ state: string; n: string }>('SELECT state, count(*) AS n FROM interactions GROUP BY state')
+    ).rows;
+    const doubled = Number(
+      (
+        await db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM (SELECT platform, conversation_key FROM interactions
+             WHERE state IN ('queued','offered','connected','wrapup') GROUP BY 1, 2 HAVING count(*) > 1) d`,
+        )
+      ).rows[0]?.n,
+    );
+
+    const report = {
+      at: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      targetRate: RATE,
+      seconds: SECONDS,
+      deliveries: sent.length,
+      distinctEvents: expected.size,
+      statuses: Object.fromEntries(statuses),
+      sustainedRate: +(sent.length / (loadMs / 1000)).toFixed(1),
+      ackMs: percentileSummary(ackMs),
+      storedOnce: storedCount,
+      lost: expected.size - storedCount,
+      openInteractionsPerThreadAboveOne: doubled,
+      routingDrainMsAfterLoad: Math.round(drainMs),
+      interactions: Object.fromEntries(interactions.map((row) => [row.state, Number(row.n)])),
+    };
+    const dir = join(repoRoot(), 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'ingest.json'), JSON.stringify(report, null, 2) + '\n');
+    console.log(JSON.stringify(report, null, 2));
+    if (report.lost !== 0 || doubled !== 0 || (statuses.get(200) ?? 0) !== sent.length) process.exitCode = 1;
+  } finally {
+    await db.end();
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

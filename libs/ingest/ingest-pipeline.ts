@@ -1,0 +1,56 @@
+import type { Client } from '@temporalio/client';
+import { threadDeletedSignal } from '@switchboard/contracts';
+import type { Logger } from '@switchboard/observability';
+import type { NormalizedEvent } from '@switchboard/platforms';
+import type { MessageRouter } from './message-router';
+import type { MessageStore, StoreOutcome } from './message-store';
+import type { ProfileEnricher } from './profile-enricher';
+
+/**
+ * The way in, for webhooks and pollers alike: store durably first, then the follow-ups (routing, abandoning deleted
+ * threads, profile look-ups). Every follow-up is repeated by a sweep if this process dies before it ran.
+ */
+export class IngestPipeline {
+  constructor(
+    private readonly store: MessageStore,
+    private readonly router: MessageRouter,
+    private readonly profiles: ProfileEnricher,
+    private readonly temporal: Client,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Resolves once the events are committed; the follow-ups run in the background. */
+  async accept(events: NormalizedEvent[], accounts: ReadonlyMap<string, string>): Promise<StoreOutcome> {
+    const outcome = await this.store.store(events, accounts);
+    this.router.routeSoon(outcome.created);
+    this.profiles.enrichSoon(outcome.profiles);
+    for (const target of outcome.abandoned) {
+      this.signalThreadDeleted(target).catch((error: unknown) =>
+        this.logger.warn(
+          { err: error, ...target },
+          'could not tell the workflow its thread was deleted; retried later',
+        ),
+      );
+    }
+    return outcome;
+  }
+
+  /** Stores and routes before resolving: for a poller, whose next step should see the interactions exist. */
+  async acceptAndRoute(events: NormalizedEvent[], accounts: ReadonlyMap<string, string>): Promise<StoreOutcome> {
+    const outcome = await this.store.store(events, accounts);
+    this.profiles.enrichSoon(outcome.profiles);
+    const routed = outcome.created.map((id) =>
+      this.router.route(id).catch((error: unknown) => {
+        this.logger.warn({ err: error, messageId: id }, 'routing failed; the sweep will retry');
+      }),
+    );
+    await Promise.all([...routed, ...outcome.abandoned.map((target) => this.signalThreadDeleted(target))]);
+    return outcome;
+  }
+
+  private async signalThreadDeleted(target: { interactionId: string; workflowId: string }): Promise<void> {
+    await this.temporal.workflow
+      .getHandle(target.workflowId)
+      .signal(threadDeletedSignal, { interactionId: target.interactionId });
+  }
+}
