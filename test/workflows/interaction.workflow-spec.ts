@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { InteractionActivities } from '@switchboard/activities';
+import type { InteractionActivities, PollerActivities } from '@switchboard/activities';
 import {
   acceptUpdate,
   agentReplySignal,
@@ -17,6 +17,7 @@ import {
   InteractionType,
   offerCreatedSignal,
   Platform,
+  pollerAccountChangedSignal,
   SearchAttributes,
   threadDeletedSignal,
   transferUpdate,
@@ -25,7 +26,7 @@ import {
 } from '@switchboard/contracts';
 import { findTemporalCli } from '@switchboard/embedded';
 import type { RoutingSettings } from '@switchboard/interactions';
-import type { interactionWorkflow } from '@switchboard/workflows';
+import type { interactionWorkflow, xPollerWorkflow } from '@switchboard/workflows';
 import { bundleWorkflows } from '../../scripts/workflow-bundle';
 
 const HISTORIES = join(__dirname, '..', 'histories');
@@ -53,15 +54,17 @@ function record(name: string, handle: WorkflowHandle, cli: string, address: stri
  * The interaction workflow alone, on a real Temporal dev server, with in-memory activities: timers, updates, signals
  * and continue-as-new, without PostgreSQL or platforms.
  */
-type Call = { name: keyof InteractionActivities; input: unknown };
+type Call = { name: keyof (InteractionActivities & PollerActivities); input: unknown };
 
 class FakeActivities {
   readonly calls: Call[] = [];
   settings: Partial<RoutingSettings> = {};
   failSend = new Set<string>();
+  /** What each poll pass answers, in order; once exhausted the account no longer polls. */
+  polls: { nextPollInSeconds: number }[] = [];
 
-  build(): InteractionActivities {
-    const record = <T>(name: keyof InteractionActivities, input: unknown, value: T): Promise<T> => {
+  build(): InteractionActivities & PollerActivities {
+    const record = <T>(name: Call['name'], input: unknown, value: T): Promise<T> => {
       this.calls.push({ name, input });
       return Promise.resolve(value);
     };
@@ -94,10 +97,18 @@ class FakeActivities {
       },
       failReply: (input) => record('failReply', input, undefined),
       abandonInteraction: (input) => record('abandonInteraction', input, { abandoned: true }),
+      pollXAccount: (input) => {
+        const next = this.polls.shift();
+        return record('pollXAccount', input, {
+          active: next !== undefined,
+          nextPollInSeconds: next?.nextPollInSeconds ?? 0,
+          stored: 0,
+        });
+      },
     };
   }
 
-  named(name: keyof InteractionActivities): unknown[] {
+  named(name: Call['name']): unknown[] {
     return this.calls.filter((call) => call.name === name).map((call) => call.input);
   }
 }
@@ -146,6 +157,7 @@ describe('interactionWorkflow', () => {
   beforeEach(() => {
     fake.calls.length = 0;
     fake.settings = {};
+    fake.polls = [];
   });
 
   async function start(interactionId = randomUUID()) {
@@ -296,6 +308,25 @@ describe('interactionWorkflow', () => {
     expect(fake.named('abandonInteraction')).toEqual([
       { interactionId: queued.interactionId, reason: 'thread-deleted' },
     ]);
+  });
+
+  it('polls an X account on the schedule its activity gives, wakes on a change, and ends when it stops polling', async () => {
+    fake.polls = [{ nextPollInSeconds: 1 }, { nextPollInSeconds: 3600 }];
+    const handle = await env.client.workflow.start<typeof xPollerWorkflow>('xPollerWorkflow', {
+      workflowId: `x-poller-test-${randomUUID()}`,
+      taskQueue,
+      args: [{ accountId: 'account-1' }],
+    });
+    await until(() => fake.named('pollXAccount').length === 2);
+    // The second pass asked for an hour's wait (capped at a minute); the account changing cuts it short.
+    await handle.signal(pollerAccountChangedSignal);
+    await handle.result();
+    expect(fake.named('pollXAccount')).toEqual([
+      { accountId: 'account-1' },
+      { accountId: 'account-1' },
+      { accountId: 'account-1' },
+    ]);
+    record('x-poller', handle, cli, env.address);
   });
 
   it('continues as the thread’s next interaction when a message for it arrives before the end', async () => {

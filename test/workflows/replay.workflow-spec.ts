@@ -7,7 +7,7 @@ import { bundleWorkflows } from '../../scripts/workflow-bundle';
  * Replays recorded interaction histories against today's workflow code: a change that would break interactions already
  * running (a non-deterministic change without `patched()`) fails here, with no server needed.
  */
-describe('interactionWorkflow replay', () => {
+describe('workflow replay (interactions and X pollers)', () => {
   const dir = join(__dirname, '..', 'histories');
   const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
 
