@@ -237,8 +237,9 @@ export class TwitterClient {
 
   /**
    * DM events of the account newer than `lastSeenId`. `GET /2/dm_events` lists newest first and has no since_id, so
-   * it pages back until it meets an id at or below `lastSeenId` (snowflakes: compared as big integers) or a page cap.
-   * Like {@link fetchMentions}, a first poll (`lastSeenId` null) reads only the newest page.
+   * it pages back until it meets an id at or below `lastSeenId` (snowflakes: compared as big integers) or a page cap;
+   * DMs beyond the cap (more than 500 since the last poll) are skipped. Like {@link fetchMentions}, a first poll
+   * (`lastSeenId` null) reads only the newest page.
    */
   async fetchDmEvents(input: {
     credentials: TwitterCredentials;
