@@ -144,13 +144,18 @@ function nextDelivery(sent: Delivery[], psids: string[], dmSenders: string[]): D
   return dm(pick(dmSenders), routed);
 }
 
-async function post(baseUrl: string, delivery: Delivery): Promise<number> {
+/** Signed ahead of the run, so that the load generator spends its time sending. */
+function signed(delivery: Delivery): Delivery & { headers: Record<string, string> } {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (delivery.platform === 'facebook') headers['x-hub-signature-256'] = metaSignature256(fb.appSecret, delivery.body);
   else headers['x-twitter-webhooks-signature'] = xWebhookSignature(x.consumerSecret, delivery.body);
+  return { ...delivery, headers };
+}
+
+async function post(baseUrl: string, delivery: ReturnType<typeof signed>): Promise<number> {
   const response = await fetch(`${baseUrl}/webhooks/${delivery.platform}`, {
     method: 'POST',
-    headers,
+    headers: delivery.headers,
     body: delivery.body,
   });
   await response.arrayBuffer();
@@ -179,9 +184,11 @@ async function main(): Promise<void> {
     const psids = Array.from({ length: 40 }, () => nextId('4'));
     const dmSenders = Array.from({ length: 20 }, () => nextId('16'));
     const sent: Delivery[] = [];
+    for (let i = 0; i < RATE * SECONDS; i++) sent.push(nextDelivery(sent, psids, dmSenders));
+    const planned = sent.map(signed);
     const ackMs: number[] = [];
     const statuses = new Map<number, number>();
-    const total = RATE * SECONDS;
+    const total = planned.length;
     const interval = 1000 / RATE;
     const started = performance.now();
     const inFlight: Promise<void>[] = [];
@@ -189,10 +196,8 @@ async function main(): Promise<void> {
       const due = started + i * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const delivery = nextDelivery(sent, psids, dmSenders);
-      sent.push(delivery);
       inFlight.push(
-        post(stack.baseUrl, delivery).then(
+        post(stack.baseUrl, planned[i]!).then(
           (status) => {
             ackMs.push(performance.now() - due);
             statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -238,6 +243,13 @@ async function main(): Promise<void> {
       ).rows[0]?.n,
     );
 
+    // The gateway's own view (controller in → answer out): what the client sees beyond it is queueing for the CPU.
+    const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    const serverAckBuckets: Record<string, number> = {};
+    for (const match of metrics.matchAll(/switchboard_webhook_ack_seconds_bucket\{le="([^"]+)",platform="[a-z]+"\} (\d+)/g)) {
+      serverAckBuckets[`le ${match[1]!} s`] = (serverAckBuckets[`le ${match[1]!} s`] ?? 0) + Number(match[2]);
+    }
+
     const report = {
       at: new Date().toISOString(),
       machine: { cpus: cpus().length, node: process.version },
@@ -248,6 +260,7 @@ async function main(): Promise<void> {
       statuses: Object.fromEntries(statuses),
       sustainedRate: +(sent.length / (loadMs / 1000)).toFixed(1),
       ackMs: percentileSummary(ackMs),
+      serverAckBuckets,
       storedOnce: storedCount,
       lost: expected.size - storedCount,
       openInteractionsPerThreadAboveOne: doubled,

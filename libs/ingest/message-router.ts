@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   agentReplySignal,
+  BUS_CHANNEL,
   customerMessageSignal,
   InteractionState,
   interactionWorkflowId,
@@ -10,12 +11,12 @@ import {
 } from '@switchboard/contracts';
 import {
   openInteractionOnThread,
-  recordEvent,
   signalInteraction,
+  type InteractionEventInput,
   type OpenInteraction,
 } from '@switchboard/interactions';
 import type { Logger } from '@switchboard/observability';
-import { publish, queryOne, queryRows } from '@switchboard/persistence';
+import { queryOne, queryRows } from '@switchboard/persistence';
 import { selectChannel, type KeywordRules, type RoutableChannel } from '@switchboard/routing';
 import { WorkQueue } from './work-queue';
 
@@ -46,6 +47,12 @@ interface Delivery {
   platform: Platform;
 }
 
+/** What the database half of routing left to do. */
+type RouteStep = { kind: 'skip' } | { kind: 'done' } | ({ kind: 'deliver' } & Delivery);
+
+/** How long a router trusts its copy of an account's channels (a change through this process clears it). */
+const CHANNEL_CACHE_MS = 5_000;
+
 /** Unrouted messages older than this are picked up by the sweep (the in-process path normally routes in ms). */
 const SWEEP_AGE_SECONDS = 5;
 const SWEEP_INTERVAL_MS = 5_000;
@@ -58,6 +65,7 @@ const SWEEP_INTERVAL_MS = 5_000;
 export class MessageRouter {
   private readonly queue: WorkQueue<string>;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly channels = new Map<string, { at: number; rows: ChannelRow[] }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -144,15 +152,25 @@ export class MessageRouter {
     await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
   }
 
+  /** Clears the channel cache, after a channel changed through this process. */
+  invalidateChannels(): void {
+    this.channels.clear();
+  }
+
   async route(messageId: string): Promise<void> {
-    const delivery = await this.dataSource.transaction((manager) => this.assign(manager, messageId));
-    if (delivery) await this.deliver(delivery);
-    await this.dataSource.query('UPDATE messages SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [
+    const step = await this.dataSource.transaction((manager) => this.assign(manager, messageId));
+    if (step.kind !== 'deliver') return;
+    await this.deliver(step);
+    await queryRows(this.dataSource, 'UPDATE messages SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [
       messageId,
     ]);
   }
 
-  private async assign(manager: EntityManager, messageId: string): Promise<Delivery | null> {
+  /**
+   * The database half of routing, in one transaction holding the message's row lock. A message that needs no
+   * workflow (filtered, unrouted, deleted) is marked routed here; one that does is marked after Temporal took it.
+   */
+  private async assign(manager: EntityManager, messageId: string): Promise<RouteStep> {
     const message = await queryOne<StoredMessage>(
       manager,
       `SELECT m.id, m.platform, m.account_id, m.conversation_key, m.interaction_id, m.customer_id, m.visibility,
@@ -161,19 +179,53 @@ export class MessageRouter {
          FROM messages m WHERE m.id = $1 FOR UPDATE SKIP LOCKED`,
       [messageId],
     );
-    if (!message || message.routed_at) return null;
+    // Routed already, or being routed by another process right now.
+    if (!message || message.routed_at) return { kind: 'skip' };
 
     if (message.interaction_id) {
       const interaction = await this.interactionById(manager, message.interaction_id);
-      return interaction?.workflow_id ? { interaction, messageId, platform: message.platform } : null;
+      if (interaction?.workflow_id) return { kind: 'deliver', interaction, messageId, platform: message.platform };
+      await manager.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
+      return { kind: 'done' };
     }
 
     const open = await this.openInteraction(manager, message);
-    const interaction = open ?? (await this.openNew(manager, message));
-    if (!interaction) return null;
-    await manager.query('UPDATE messages SET interaction_id = $2 WHERE id = $1', [message.id, interaction.id]);
-    await publish(manager, { kind: 'message.created', messageId: message.id });
-    return interaction.workflow_id ? { interaction, messageId, platform: message.platform } : null;
+    const opened = open ? null : await this.openNew(manager, message);
+    const interaction = open ?? opened?.interaction ?? null;
+    if (!interaction) {
+      await manager.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
+      return { kind: 'done' };
+    }
+    const event = opened?.event;
+    await manager.query(
+      `WITH m AS (
+         UPDATE messages SET interaction_id = $2, routed_at = CASE WHEN $3::boolean THEN now() ELSE routed_at END
+          WHERE id = $1 RETURNING id
+       ), ev AS (
+         INSERT INTO interaction_events (interaction_id, type, state, workgroup_id, data)
+         SELECT $2, $4::text, $5::text, $6::uuid, $7::jsonb WHERE $4::text IS NOT NULL RETURNING id
+       )
+       SELECT (SELECT count(*) FROM ev) AS events,
+              CASE WHEN $8::boolean
+                   THEN pg_notify($9, json_build_object('kind', 'interaction', 'interactionId', $2::text)::text) END,
+              pg_notify($9, json_build_object('kind', 'message.created', 'messageId', $1::text)::text)
+         FROM m`,
+      [
+        message.id,
+        interaction.id,
+        !interaction.workflow_id,
+        event?.type ?? null,
+        event?.state ?? null,
+        event?.workgroupId ?? null,
+        JSON.stringify(event?.data ?? {}),
+        // A filtered message needs nobody's attention now; it is in the reports.
+        event !== undefined && event.type !== 'filtered',
+        BUS_CHANNEL,
+      ],
+    );
+    return interaction.workflow_id
+      ? { kind: 'deliver', interaction, messageId, platform: message.platform }
+      : { kind: 'done' };
   }
 
   private async interactionById(manager: EntityManager, id: string): Promise<InteractionRow | null> {
@@ -186,17 +238,32 @@ export class MessageRouter {
     return openInteractionOnThread(manager, message.platform, message.conversation_key, { lock: true });
   }
 
-  /** A first message (or the first after the last interaction completed): the channels decide. */
-  private async openNew(manager: EntityManager, message: StoredMessage): Promise<InteractionRow | null> {
-    // Deleted before it was routed (a delivery out of order, or second thoughts): there is nothing left to answer.
-    if (message.deleted_at) return null;
-    const channels = await queryRows<ChannelRow>(
+  /** The account's enabled channels, cached briefly: they change rarely and every new thread reads them. */
+  private async channelsOf(manager: EntityManager, accountId: string): Promise<ChannelRow[]> {
+    const cached = this.channels.get(accountId);
+    if (cached && Date.now() - cached.at < CHANNEL_CACHE_MS) return cached.rows;
+    const rows = await queryRows<ChannelRow>(
       manager,
       `SELECT id, account_ids AS "accountIds", keywords, public_workgroup_id AS "publicWorkgroupId",
               private_workgroup_id AS "privateWorkgroupId", priority, skills, enabled, created_at AS "createdAt"
          FROM channels WHERE $1::uuid = ANY(account_ids) AND enabled`,
-      [message.account_id],
+      [accountId],
     );
+    this.channels.set(accountId, { at: Date.now(), rows });
+    return rows;
+  }
+
+  /**
+   * A first message (or the first after the last interaction completed): the channels decide. Returns the new (or
+   * concurrently opened) interaction, and the reporting event to record when this call created it.
+   */
+  private async openNew(
+    manager: EntityManager,
+    message: StoredMessage,
+  ): Promise<{ interaction: InteractionRow; event?: InteractionEventInput } | null> {
+    // Deleted before it was routed (a delivery out of order, or second thoughts): there is nothing left to answer.
+    if (message.deleted_at) return null;
+    const channels = await this.channelsOf(manager, message.account_id);
     const decision = selectChannel(channels, message.account_id, message.type, message.text);
     if (decision.kind === 'unrouted') return null;
 
@@ -225,17 +292,21 @@ export class MessageRouter {
       ],
     );
     const created = inserted[0];
-    // Another message of the thread opened it a moment ago: join that one.
-    if (!created) return this.openInteraction(manager, message);
-    await recordEvent(manager, {
-      interactionId: created.id,
-      type: filtered ? 'filtered' : 'queued',
-      state: created.state,
-      workgroupId: filtered ? null : decision.workgroupId,
-      data: { channelId: decision.channel.id, messageId: message.id },
-    });
-    await publish(manager, { kind: 'interaction', interactionId: created.id });
-    return created;
+    if (!created) {
+      // Another message of the thread opened it a moment ago: join that one.
+      const joined = await this.openInteraction(manager, message);
+      return joined ? { interaction: joined } : null;
+    }
+    return {
+      interaction: created,
+      event: {
+        interactionId: created.id,
+        type: filtered ? 'filtered' : 'queued',
+        state: created.state,
+        workgroupId: filtered ? null : decision.workgroupId,
+        data: { channelId: decision.channel.id, messageId: message.id },
+      },
+    };
   }
 
   private async deliver({ interaction, messageId, platform }: Delivery): Promise<void> {

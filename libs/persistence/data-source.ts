@@ -2,7 +2,12 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {
+export interface PoolOptions {
+  /** Kills any statement running longer (the gateway: a webhook answers 503 before the platform gives up). */
+  statementTimeoutMs?: number;
+}
+
+export function dataSourceOptions(url: string, applicationName: string, pool: PoolOptions = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -13,7 +18,11 @@ export function dataSourceOptions(url: string, applicationName: string): DataSou
     migrationsRun: false,
     applicationName,
     // A pool that cannot hand out a connection soon answers an error (a webhook then says 503) rather than hanging.
-    extra: { max: 20, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: 20,
+      connectionTimeoutMillis: 5_000,
+      ...(pool.statementTimeoutMs ? { statement_timeout: pool.statementTimeoutMs } : {}),
+    },
   };
 }
 
@@ -33,9 +42,22 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
   }
 }
 
-export async function openDataSource(url: string, applicationName: string): Promise<DataSource> {
-  const dataSource = new DataSource(dataSourceOptions(url, applicationName));
+export async function openDataSource(
+  url: string,
+  applicationName: string,
+  pool: PoolOptions = {},
+): Promise<DataSource> {
+  if (pool.statementTimeoutMs) {
+    // Migrations may take their time; only the working pool gets the timeout.
+    const migrator = await openDataSource(url, `${applicationName}-migrations`);
+    await migrator.destroy();
+  } else {
+    const dataSource = new DataSource(dataSourceOptions(url, applicationName));
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    return dataSource;
+  }
+  const dataSource = new DataSource(dataSourceOptions(url, applicationName, pool));
   await dataSource.initialize();
-  await runMigrations(dataSource);
   return dataSource;
 }

@@ -1,4 +1,16 @@
+import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+/**
+ * Outside a transaction a raw query goes straight to the driver's pg pool: TypeORM's query runner (created, connected,
+ * broadcast to subscribers and released per call) costs more CPU than the query on the hot ingest path.
+ */
+function poolOf(executor: EntityManager | DataSource): Pool | null {
+  if (!('driver' in executor) || !executor.isInitialized) return null;
+  const pool = (executor.driver as PostgresDriver).master as Pool | undefined;
+  return pool ?? null;
+}
 
 /**
  * Rows of a raw query. TypeORM's Postgres driver answers UPDATE/DELETE with `[rows, rowCount]` and everything else
@@ -9,6 +21,8 @@ export async function queryRows<T>(
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
+  const pool = poolOf(executor);
+  if (pool) return (await pool.query(sql, params)).rows as T[];
   const result = (await executor.query(sql, params)) as unknown;
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
     return result[0] as T[];

@@ -30,7 +30,16 @@ export function coreProviders(app: string, config: AppConfig, endpoints: Endpoin
     { provide: ENDPOINTS, useValue: endpoints },
     { provide: LOGGER, useValue: logger },
     { provide: SecretBox, useValue: new SecretBox(config.secretKey) },
-    { provide: DATA_SOURCE, useFactory: () => openDataSource(endpoints.databaseUrl, `switchboard-${app}`) },
+    {
+      provide: DATA_SOURCE,
+      // A gateway statement may not outlast a platform's patience with a webhook (Meta: 5 s, X: 10 s).
+      useFactory: () =>
+        openDataSource(
+          endpoints.databaseUrl,
+          `switchboard-${app}`,
+          app === 'gateway' ? { statementTimeoutMs: 3_000 } : {},
+        ),
+    },
     {
       provide: TEMPORAL_CLIENT,
       useFactory: async () =>

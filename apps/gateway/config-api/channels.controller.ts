@@ -20,6 +20,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { Role } from '@switchboard/contracts';
 import { ChannelEntity } from '@switchboard/persistence';
+import { MessageRouter } from '@switchboard/ingest';
 import { Roles } from '../auth/auth.decorators';
 import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
@@ -120,7 +121,10 @@ const keywordsOf = (dto: KeywordsDto | undefined) => ({
 @Roles(Role.ADMIN)
 @Controller('api/channels')
 export class ChannelsController {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly router: MessageRouter,
+  ) {}
 
   private get store() {
     return new EntityStore(this.dataSource.getRepository(ChannelEntity), 'channel');
@@ -155,6 +159,7 @@ export class ChannelsController {
       skills: body.skills ?? {},
       enabled: body.enabled ?? true,
     });
+    this.router.invalidateChannels();
     return channelView(created);
   }
 
@@ -176,6 +181,7 @@ export class ChannelsController {
       skills: body.skills,
       enabled: body.enabled,
     });
+    this.router.invalidateChannels();
     return channelView(updated);
   }
 
@@ -183,5 +189,6 @@ export class ChannelsController {
   @HttpCode(204)
   async remove(@Param('id', IdPipe) id: string) {
     await this.store.remove(id);
+    this.router.invalidateChannels();
   }
 }

@@ -67,8 +67,11 @@ export class BusListener implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async dispatch(event: BusEvent): Promise<void> {
+    // Nobody here to tell: skip the loads (a gateway taking only webhooks hears every event).
+    if (this.sockets.empty) return;
     switch (event.kind) {
       case 'offer': {
+        if (!this.sockets.reaches([event.agentId], false)) return;
         const row = await loadInteraction(this.dataSource, event.interactionId);
         if (!row) return;
         this.sockets.send([event.agentId], false, 'offer', {
@@ -99,6 +102,7 @@ export class BusListener implements OnApplicationBootstrap, OnApplicationShutdow
         return;
       }
       case 'agent': {
+        if (!this.sockets.reaches([event.agentId], false)) return;
         const agent = await this.agents.get(event.agentId).catch(() => null);
         if (agent) this.sockets.send([event.agentId], true, 'agent.updated', agent);
         return;

@@ -41,6 +41,17 @@ export class SocketRegistry {
     }
   }
 
+  /** Whether anyone here could receive an event for these users (or, with `watchers`, any supervisor). */
+  reaches(userIds: readonly (string | null | undefined)[], watchers: boolean): boolean {
+    if (watchers && this.watchers.size > 0) return true;
+    return userIds.some((id) => id !== null && id !== undefined && this.byUser.has(id));
+  }
+
+  /** Whether any socket at all is connected here. */
+  get empty(): boolean {
+    return this.byUser.size === 0;
+  }
+
   all(): WebSocket[] {
     return [...this.byUser.values()].flatMap((sockets) => [...sockets]);
   }
