@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, writeEndpoints, type AppConfig, type Endpoints } from '@switchboard/config';
 import {
@@ -16,6 +17,23 @@ const APPS = ['gateway', 'worker'] as const;
 type AppName = (typeof APPS)[number];
 
 const say = (line: string) => console.log(`[switchboard] ${line}`);
+
+/** Nice value of Temporal and the worker under `npm start` (see background()). */
+const BACKGROUND_NICE = 10;
+
+/**
+ * On one machine running everything, the latency-critical path (a platform waiting for its webhook's 200, agents'
+ * clicks) is the gateway and PostgreSQL; Temporal and the worker do the work that may lag by a second under a storm.
+ * They run at a lower CPU priority, so a burst slows routing a little instead of slowing every acknowledgement.
+ */
+function background(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, BACKGROUND_NICE);
+  } catch {
+    // not permitted here: equal priority then
+  }
+}
 
 class Launcher {
   private database: EmbeddedDatabase | null = null;
@@ -62,6 +80,7 @@ class Launcher {
         log: (line) => console.error(`[temporal] ${line}`),
       });
       temporalAddress = this.temporal.address;
+      background(this.temporal.pid);
     }
     return { databaseUrl, temporalAddress };
   }
@@ -72,6 +91,7 @@ class Launcher {
       env: { ...process.env, DATABASE_URL: endpoints.databaseUrl, TEMPORAL_ADDRESS: endpoints.temporalAddress },
     });
     this.children.set(app, child);
+    if (app === 'worker') background(child.pid);
     say(`${app} started (pid ${child.pid})`);
     child.once('exit', (code, signal) => {
       this.children.delete(app);

@@ -17,6 +17,8 @@ export interface EmbeddedTemporalOptions {
 
 export interface EmbeddedTemporal {
   address: string;
+  /** Process id of the dev server, for the launcher to lower its CPU priority. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): P
   });
 
   await waitForFrontend(address, options.namespace, () => exited);
-  return { address, stop: () => stopChild(child) };
+  return { address, pid: child.pid, stop: () => stopChild(child) };
 }
 
 async function waitForFrontend(address: string, namespace: string, exitCode: () => number | null): Promise<void> {

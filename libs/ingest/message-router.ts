@@ -197,6 +197,9 @@ export class MessageRouter {
       return { kind: 'done' };
     }
     const event = opened?.event;
+    // Joining an interaction that is already open needs nothing from Temporal: its workflow was started (and
+    // signalled) by the message that opened it. Only a message that opened an interaction hands it to a workflow.
+    const needsWorkflow = interaction.workflow_id !== null && opened?.event !== undefined;
     await manager.query(
       `WITH m AS (
          UPDATE messages SET interaction_id = $2, routed_at = CASE WHEN $3::boolean THEN now() ELSE routed_at END
@@ -213,7 +216,7 @@ export class MessageRouter {
       [
         message.id,
         interaction.id,
-        !interaction.workflow_id,
+        !needsWorkflow,
         event?.type ?? null,
         event?.state ?? null,
         event?.workgroupId ?? null,
@@ -223,9 +226,7 @@ export class MessageRouter {
         BUS_CHANNEL,
       ],
     );
-    return interaction.workflow_id
-      ? { kind: 'deliver', interaction, messageId, platform: message.platform }
-      : { kind: 'done' };
+    return needsWorkflow ? { kind: 'deliver', interaction, messageId, platform: message.platform } : { kind: 'done' };
   }
 
   private async interactionById(manager: EntityManager, id: string): Promise<InteractionRow | null> {

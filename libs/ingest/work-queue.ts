@@ -1,6 +1,10 @@
-/** Runs tasks in the background, at most `concurrency` at a time; a failed task is reported, never thrown. */
+/**
+ * Runs tasks in the background, at most `concurrency` at a time; a failed task is reported, never thrown. An item
+ * already waiting is not queued twice (a sweep may find again what is still in line).
+ */
 export class WorkQueue<T> {
   private readonly pending: T[] = [];
+  private readonly waiting = new Set<T>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -11,7 +15,11 @@ export class WorkQueue<T> {
   ) {}
 
   push(...items: T[]): void {
-    this.pending.push(...items);
+    for (const item of items) {
+      if (this.waiting.has(item)) continue;
+      this.waiting.add(item);
+      this.pending.push(item);
+    }
     this.pump();
   }
 
@@ -28,6 +36,7 @@ export class WorkQueue<T> {
   private pump(): void {
     while (this.running < this.concurrency && this.pending.length > 0) {
       const item = this.pending.shift() as T;
+      this.waiting.delete(item);
       this.running += 1;
       this.worker(item)
         .catch((error: unknown) => this.onError(error, item))
