@@ -39,9 +39,9 @@ export class IngestPipeline {
   async acceptAndRoute(events: NormalizedEvent[], accounts: ReadonlyMap<string, string>): Promise<StoreOutcome> {
     const outcome = await this.store.store(events, accounts);
     this.profiles.enrichSoon(outcome.profiles);
-    const routed = outcome.created.map((id) =>
-      this.router.route(id).catch((error: unknown) => {
-        this.logger.warn({ err: error, messageId: id }, 'routing failed; the sweep will retry');
+    const routed = outcome.created.map((hint) =>
+      this.router.route(hint.id, hint).catch((error: unknown) => {
+        this.logger.warn({ err: error, messageId: hint.id }, 'routing failed; the sweep will retry');
       }),
     );
     await Promise.all([...routed, ...outcome.abandoned.map((target) => this.signalThreadDeleted(target))]);

@@ -1,38 +1,19 @@
 import type { Client } from '@temporalio/client';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   agentReplySignal,
-  BUS_CHANNEL,
   customerMessageSignal,
   InteractionState,
+  InteractionType,
   interactionWorkflowId,
-  type InteractionType,
+  Visibility,
   type Platform,
 } from '@switchboard/contracts';
-import {
-  openInteractionOnThread,
-  signalInteraction,
-  type InteractionEventInput,
-  type OpenInteraction,
-} from '@switchboard/interactions';
+import { signalInteraction, type OpenInteraction } from '@switchboard/interactions';
 import type { Logger } from '@switchboard/observability';
 import { queryOne, queryRows } from '@switchboard/persistence';
 import { selectChannel, type KeywordRules, type RoutableChannel } from '@switchboard/routing';
 import { WorkQueue } from './work-queue';
-
-interface StoredMessage {
-  id: string;
-  platform: Platform;
-  account_id: string;
-  conversation_key: string;
-  interaction_id: string | null;
-  customer_id: string | null;
-  visibility: string;
-  text: string | null;
-  routed_at: Date | null;
-  deleted_at: Date | null;
-  type: InteractionType;
-}
 
 type InteractionRow = OpenInteraction;
 
@@ -47,8 +28,28 @@ interface Delivery {
   platform: Platform;
 }
 
-/** What the database half of routing left to do. */
-type RouteStep = { kind: 'skip' } | { kind: 'done' } | ({ kind: 'deliver' } & Delivery);
+/** What `sb_route_message` answers (see its migration). */
+interface RouteRow {
+  outcome: 'skip' | 'done' | 'deliver';
+  interaction_id: string | null;
+  interaction_type: string | null;
+  interaction_state: string | null;
+  workflow_id: string | null;
+}
+
+/** What routing needs to know of a customer message; the ingest hands it over so it need not be read back. */
+export interface RouteHint {
+  id: string;
+  accountId: string;
+  platform: Platform;
+  conversationKey: string;
+  text: string | null;
+  type: InteractionType;
+}
+
+export function interactionTypeOf(visibility: Visibility): InteractionType {
+  return visibility === Visibility.PUBLIC ? InteractionType.CONVERSATION : InteractionType.DIRECT_MESSAGE;
+}
 
 /** How long a router trusts its copy of an account's channels (a change through this process clears it). */
 const CHANNEL_CACHE_MS = 5_000;
@@ -66,6 +67,7 @@ export class MessageRouter {
   private readonly queue: WorkQueue<string>;
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly channels = new Map<string, { at: number; rows: ChannelRow[] }>();
+  private readonly hints = new Map<string, RouteHint>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -91,8 +93,12 @@ export class MessageRouter {
     await this.queue.idle();
   }
 
-  routeSoon(messageIds: string[]): void {
-    if (messageIds.length > 0) this.queue.push(...messageIds);
+  /** Routes in the background; a hint (what the ingest knows of the message) saves reading it back. */
+  routeSoon(messages: (string | RouteHint)[]): void {
+    for (const message of messages) {
+      if (typeof message !== 'string') this.hints.set(message.id, message);
+    }
+    if (messages.length > 0) this.queue.push(...messages.map((m) => (typeof m === 'string' ? m : m.id)));
   }
 
   /** Both directions: customer messages not yet routed, and agents' replies not yet handed to their workflow. */
@@ -157,94 +163,73 @@ export class MessageRouter {
     this.channels.clear();
   }
 
-  async route(messageId: string): Promise<void> {
-    const step = await this.dataSource.transaction((manager) => this.assign(manager, messageId));
-    if (step.kind !== 'deliver') return;
-    await this.deliver(step);
+  async route(messageId: string, given?: RouteHint): Promise<void> {
+    const hint = given ?? this.hints.get(messageId) ?? (await this.loadHint(messageId));
+    this.hints.delete(messageId);
+    if (!hint) return;
+    const decision = selectChannel(await this.channelsOf(hint.accountId), hint.accountId, hint.type, hint.text);
+    const chosen = decision.kind === 'unrouted' ? null : decision.channel;
+    const step = await queryOne<RouteRow>(
+      this.dataSource,
+      'SELECT * FROM sb_route_message($1, $2, $3, $4, $5, $6, $7)',
+      [
+        messageId,
+        chosen?.id ?? null,
+        decision.kind === 'filtered',
+        decision.kind === 'route' ? decision.workgroupId : null,
+        chosen?.priority ?? 0,
+        JSON.stringify(chosen?.skills ?? {}),
+        interactionWorkflowId(hint.platform, hint.conversationKey),
+      ],
+    );
+    if (step?.outcome !== 'deliver' || !step.interaction_id || !step.workflow_id) return;
+    await this.deliver({
+      interaction: {
+        id: step.interaction_id,
+        type: step.interaction_type as InteractionType,
+        state: step.interaction_state as InteractionState,
+        workflow_id: step.workflow_id,
+      },
+      messageId,
+      platform: hint.platform,
+    });
     await queryRows(this.dataSource, 'UPDATE messages SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [
       messageId,
     ]);
   }
 
-  /**
-   * The database half of routing, in one transaction holding the message's row lock. A message that needs no
-   * workflow (filtered, unrouted, deleted) is marked routed here; one that does is marked after Temporal took it.
-   */
-  private async assign(manager: EntityManager, messageId: string): Promise<RouteStep> {
-    const message = await queryOne<StoredMessage>(
-      manager,
-      `SELECT m.id, m.platform, m.account_id, m.conversation_key, m.interaction_id, m.customer_id, m.visibility,
-              m.text, m.routed_at, m.deleted_at,
-              CASE WHEN m.visibility = 'public' THEN 'conversation' ELSE 'directMessage' END AS type
-         FROM messages m WHERE m.id = $1 FOR UPDATE SKIP LOCKED`,
+  /** What routing needs to know of a message the ingest did not describe (found by the sweep). */
+  private async loadHint(messageId: string): Promise<RouteHint | null> {
+    const row = await queryOne<{
+      account_id: string;
+      platform: Platform;
+      conversation_key: string;
+      text: string | null;
+      visibility: Visibility;
+    }>(
+      this.dataSource,
+      `SELECT account_id, platform, conversation_key, text, visibility FROM messages
+        WHERE id = $1 AND direction = 'inbound' AND routed_at IS NULL`,
       [messageId],
     );
-    // Routed already, or being routed by another process right now.
-    if (!message || message.routed_at) return { kind: 'skip' };
-
-    if (message.interaction_id) {
-      const interaction = await this.interactionById(manager, message.interaction_id);
-      if (interaction?.workflow_id) return { kind: 'deliver', interaction, messageId, platform: message.platform };
-      await manager.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
-      return { kind: 'done' };
-    }
-
-    const open = await this.openInteraction(manager, message);
-    const opened = open ? null : await this.openNew(manager, message);
-    const interaction = open ?? opened?.interaction ?? null;
-    if (!interaction) {
-      await manager.query('UPDATE messages SET routed_at = now() WHERE id = $1', [messageId]);
-      return { kind: 'done' };
-    }
-    const event = opened?.event;
-    // Joining an interaction that is already open needs nothing from Temporal: its workflow was started (and
-    // signalled) by the message that opened it. Only a message that opened an interaction hands it to a workflow.
-    const needsWorkflow = interaction.workflow_id !== null && opened?.event !== undefined;
-    await manager.query(
-      `WITH m AS (
-         UPDATE messages SET interaction_id = $2, routed_at = CASE WHEN $3::boolean THEN now() ELSE routed_at END
-          WHERE id = $1 RETURNING id
-       ), ev AS (
-         INSERT INTO interaction_events (interaction_id, type, state, workgroup_id, data)
-         SELECT $2, $4::text, $5::text, $6::uuid, $7::jsonb WHERE $4::text IS NOT NULL RETURNING id
-       )
-       SELECT (SELECT count(*) FROM ev) AS events,
-              CASE WHEN $8::boolean
-                   THEN pg_notify($9, json_build_object('kind', 'interaction', 'interactionId', $2::text)::text) END,
-              pg_notify($9, json_build_object('kind', 'message.created', 'messageId', $1::text)::text)
-         FROM m`,
-      [
-        message.id,
-        interaction.id,
-        !needsWorkflow,
-        event?.type ?? null,
-        event?.state ?? null,
-        event?.workgroupId ?? null,
-        JSON.stringify(event?.data ?? {}),
-        // A filtered message needs nobody's attention now; it is in the reports.
-        event !== undefined && event.type !== 'filtered',
-        BUS_CHANNEL,
-      ],
-    );
-    return needsWorkflow ? { kind: 'deliver', interaction, messageId, platform: message.platform } : { kind: 'done' };
-  }
-
-  private async interactionById(manager: EntityManager, id: string): Promise<InteractionRow | null> {
-    return queryOne<InteractionRow>(manager, 'SELECT id, type, state, workflow_id FROM interactions WHERE id = $1', [
-      id,
-    ]);
-  }
-
-  private openInteraction(manager: EntityManager, message: StoredMessage): Promise<InteractionRow | null> {
-    return openInteractionOnThread(manager, message.platform, message.conversation_key, { lock: true });
+    return row
+      ? {
+          id: messageId,
+          accountId: row.account_id,
+          platform: row.platform,
+          conversationKey: row.conversation_key,
+          text: row.text,
+          type: interactionTypeOf(row.visibility),
+        }
+      : null;
   }
 
   /** The account's enabled channels, cached briefly: they change rarely and every new thread reads them. */
-  private async channelsOf(manager: EntityManager, accountId: string): Promise<ChannelRow[]> {
+  private async channelsOf(accountId: string): Promise<ChannelRow[]> {
     const cached = this.channels.get(accountId);
     if (cached && Date.now() - cached.at < CHANNEL_CACHE_MS) return cached.rows;
     const rows = await queryRows<ChannelRow>(
-      manager,
+      this.dataSource,
       `SELECT id, account_ids AS "accountIds", keywords, public_workgroup_id AS "publicWorkgroupId",
               private_workgroup_id AS "privateWorkgroupId", priority, skills, enabled, created_at AS "createdAt"
          FROM channels WHERE $1::uuid = ANY(account_ids) AND enabled`,
@@ -252,62 +237,6 @@ export class MessageRouter {
     );
     this.channels.set(accountId, { at: Date.now(), rows });
     return rows;
-  }
-
-  /**
-   * A first message (or the first after the last interaction completed): the channels decide. Returns the new (or
-   * concurrently opened) interaction, and the reporting event to record when this call created it.
-   */
-  private async openNew(
-    manager: EntityManager,
-    message: StoredMessage,
-  ): Promise<{ interaction: InteractionRow; event?: InteractionEventInput } | null> {
-    // Deleted before it was routed (a delivery out of order, or second thoughts): there is nothing left to answer.
-    if (message.deleted_at) return null;
-    const channels = await this.channelsOf(manager, message.account_id);
-    const decision = selectChannel(channels, message.account_id, message.type, message.text);
-    if (decision.kind === 'unrouted') return null;
-
-    const filtered = decision.kind === 'filtered';
-    const workflowId = filtered ? null : interactionWorkflowId(message.platform, message.conversation_key);
-    const inserted = await queryRows<InteractionRow>(
-      manager,
-      `INSERT INTO interactions (type, platform, account_id, channel_id, conversation_key, state, workgroup_id,
-                                 priority, skills, customer_id, queued_at, workflow_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'queued' THEN now() END, $11)
-       ON CONFLICT (platform, conversation_key) WHERE state IN ('queued', 'offered', 'connected', 'wrapup')
-       DO NOTHING
-       RETURNING id, type, state, workflow_id`,
-      [
-        message.type,
-        message.platform,
-        message.account_id,
-        decision.channel.id,
-        message.conversation_key,
-        filtered ? InteractionState.FILTERED : InteractionState.QUEUED,
-        filtered ? null : decision.workgroupId,
-        decision.channel.priority,
-        JSON.stringify(decision.channel.skills ?? {}),
-        message.customer_id,
-        workflowId,
-      ],
-    );
-    const created = inserted[0];
-    if (!created) {
-      // Another message of the thread opened it a moment ago: join that one.
-      const joined = await this.openInteraction(manager, message);
-      return joined ? { interaction: joined } : null;
-    }
-    return {
-      interaction: created,
-      event: {
-        interactionId: created.id,
-        type: filtered ? 'filtered' : 'queued',
-        state: created.state,
-        workgroupId: filtered ? null : decision.workgroupId,
-        data: { channelId: decision.channel.id, messageId: message.id },
-      },
-    };
   }
 
   private async deliver({ interaction, messageId, platform }: Delivery): Promise<void> {

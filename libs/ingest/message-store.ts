@@ -3,13 +3,14 @@ import { BUS_CHANNEL, InteractionType, Platform } from '@switchboard/contracts';
 import { openInteractionOnThread } from '@switchboard/interactions';
 import { queryOne, queryRows } from '@switchboard/persistence';
 import type { MessageEvent, NormalizedEvent } from '@switchboard/platforms';
+import { interactionTypeOf, type RouteHint } from './message-router';
 
 type ChangeEvent = Exclude<NormalizedEvent, MessageEvent>;
 
 /** What one delivery changed, for the caller's follow-up work (all of it repeatable by sweeps if the caller dies). */
 export interface StoreOutcome {
   /** Customer messages stored for the first time: the router's work. */
-  created: string[];
+  created: RouteHint[];
   /** Outbound messages written outside Switchboard (or echoes not matched yet), stored for the first time. */
   outbound: number;
   /** Edits, deletions and hides applied or kept for a message still to come. */
@@ -71,7 +72,8 @@ const INSERT_INBOUND = `
     DELETE FROM pending_changes WHERE platform = $1 AND platform_message_id = $5 AND EXISTS (SELECT 1 FROM inserted)
     RETURNING id, change
   )
-  SELECT (SELECT id FROM inserted) AS id, (SELECT id FROM customer) AS customer_id,
+  SELECT (SELECT id FROM inserted) AS id, (SELECT key FROM thread) AS conversation_key,
+         (SELECT id FROM customer) AS customer_id,
          COALESCE((SELECT wants_profile FROM customer), false) AS wants_profile,
          (SELECT json_agg(change ORDER BY id) FROM pending) AS pending`;
 
@@ -136,6 +138,7 @@ export class MessageStore {
     const thread = event.thread;
     const row = await queryOne<{
       id: string | null;
+      conversation_key: string;
       customer_id: string | null;
       wants_profile: boolean;
       pending: PendingChange[] | null;
@@ -159,7 +162,14 @@ export class MessageStore {
       JSON.stringify(event.raw ?? null),
     ]);
     if (!row?.id) return;
-    outcome.created.push(row.id);
+    outcome.created.push({
+      id: row.id,
+      accountId,
+      platform: event.platform,
+      conversationKey: row.conversation_key,
+      text: event.text,
+      type: interactionTypeOf(event.visibility),
+    });
     // Only a Messenger PSID has a profile the Page may read; commenters' ids are scoped differently.
     const messenger = event.platform === Platform.FACEBOOK && event.type === InteractionType.DIRECT_MESSAGE;
     if (row.wants_profile && messenger && row.customer_id) outcome.profiles.push(row.customer_id);
