@@ -18,13 +18,14 @@ type AppName = (typeof APPS)[number];
 
 const say = (line: string) => console.log(`[switchboard] ${line}`);
 
-/** Nice value of Temporal and the worker under `npm start` (see background()). */
+/** Nice value of the embedded Temporal server under `npm start` (see background()). */
 const BACKGROUND_NICE = 10;
 
 /**
  * On one machine running everything, the latency-critical path (a platform waiting for its webhook's 200, agents'
- * clicks) is the gateway and PostgreSQL; Temporal and the worker do the work that may lag by a second under a storm.
- * They run at a lower CPU priority, so a burst slows routing a little instead of slowing every acknowledgement.
+ * clicks) is the gateway and PostgreSQL; the Temporal server does work that may lag by a moment under a storm, so it
+ * runs at a lower CPU priority. (Not the worker: it holds PostgreSQL locks while it dispatches, and a starved lock
+ * holder would stall everyone waiting on it.)
  */
 function background(pid: number | undefined): void {
   if (pid === undefined) return;
@@ -91,7 +92,6 @@ class Launcher {
       env: { ...process.env, DATABASE_URL: endpoints.databaseUrl, TEMPORAL_ADDRESS: endpoints.temporalAddress },
     });
     this.children.set(app, child);
-    if (app === 'worker') background(child.pid);
     say(`${app} started (pid ${child.pid})`);
     child.once('exit', (code, signal) => {
       this.children.delete(app);

@@ -3,7 +3,7 @@ import {
   AgentStatus,
   capacityKey,
   InteractionState,
-  type InteractionType,
+  InteractionType,
   type OfferCreatedSignal,
 } from '@switchboard/contracts';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
@@ -34,6 +34,8 @@ interface AgentRow {
 /** One lock for all assignment: each transaction makes one offer, so it is held for milliseconds. */
 const DISPATCH_LOCK = 7710002;
 const MAX_OFFERS_PER_PASS = 200;
+/** How deep into each pass's queue the dispatcher looks for an interaction some available agent can take. */
+const QUEUE_SCAN = 500;
 
 /**
  * Chooses who gets what, in PostgreSQL: the oldest waiting interaction (highest priority first) goes to the available
@@ -65,51 +67,50 @@ export class Dispatcher {
     this.dispatch(workgroupIds).catch(this.onError);
   }
 
+  /**
+   * One query finds the pair: the first waiting interaction (priority, then age) that some available agent can take,
+   * and that agent. Run under the dispatch lock, so two passes never offer the same agent's last slot twice.
+   */
   private async offerOne(
     manager: EntityManager,
     workgroupIds: readonly string[] | null,
   ): Promise<DispatchedOffer | null> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
-    const queued = await queryRows<QueuedRow>(
+    const pair = await queryOne<QueuedRow & { agent_id: string; agent_username: string }>(
       manager,
-      `SELECT id, type, workgroup_id, reserved_agent_id, skills, workflow_id FROM interactions
-        WHERE state = 'queued' AND workflow_id IS NOT NULL AND workgroup_id IS NOT NULL
-          AND ($1::uuid[] IS NULL OR workgroup_id = ANY($1::uuid[]))
-        ORDER BY priority DESC, queued_at ASC
-        LIMIT 50`,
-      [workgroupIds],
-    );
-    for (const interaction of queued) {
-      const agent = await this.findAgent(manager, interaction);
-      if (agent) return this.offer(manager, interaction, agent);
-    }
-    return null;
-  }
-
-  private async findAgent(manager: EntityManager, interaction: QueuedRow): Promise<AgentRow | null> {
-    return queryOne<AgentRow>(
-      manager,
-      `SELECT u.id, u.username FROM users u
-        WHERE u.status = $1
-          AND CASE WHEN $6::uuid IS NOT NULL THEN u.id = $6::uuid
-                   ELSE $2::uuid = ANY(u.workgroup_ids) AND NOT EXISTS (
-                          SELECT 1 FROM jsonb_each_text($3::jsonb) need
-                           WHERE COALESCE((u.skills ->> need.key)::numeric, 0) < need.value::numeric)
-              END
-          AND (SELECT count(*) FROM interactions x
-                WHERE x.agent_id = u.id AND x.type = $4 AND x.state IN ('offered', 'connected', 'wrapup'))
-              < COALESCE((u.capacity ->> $5)::int, 0)
-        ORDER BY u.last_offered_at ASC NULLS FIRST, u.status_changed_at ASC
+      `SELECT q.id, q.type, q.workgroup_id, q.reserved_agent_id, q.skills, q.workflow_id,
+              a.id AS agent_id, a.username AS agent_username
+         FROM (SELECT id, type, workgroup_id, reserved_agent_id, skills, workflow_id, priority, queued_at
+                 FROM interactions
+                WHERE state = 'queued' AND workflow_id IS NOT NULL AND workgroup_id IS NOT NULL
+                  AND ($1::uuid[] IS NULL OR workgroup_id = ANY($1::uuid[]))
+                ORDER BY priority DESC, queued_at ASC
+                LIMIT $3) q
+         CROSS JOIN LATERAL (
+           SELECT u.id, u.username FROM users u
+            WHERE u.status = $2
+              AND CASE WHEN q.reserved_agent_id IS NOT NULL THEN u.id = q.reserved_agent_id
+                       ELSE q.workgroup_id = ANY(u.workgroup_ids) AND NOT EXISTS (
+                              SELECT 1 FROM jsonb_each_text(q.skills) need
+                               WHERE COALESCE((u.skills ->> need.key)::numeric, 0) < need.value::numeric)
+                  END
+              AND (SELECT count(*) FROM interactions x
+                    WHERE x.agent_id = u.id AND x.type = q.type AND x.state IN ('offered', 'connected', 'wrapup'))
+                  < COALESCE((u.capacity ->> CASE WHEN q.type = 'conversation' THEN $4 ELSE $5 END)::int, 0)
+            ORDER BY u.last_offered_at ASC NULLS FIRST, u.status_changed_at ASC
+            LIMIT 1) a
+        ORDER BY q.priority DESC, q.queued_at ASC
         LIMIT 1`,
       [
+        workgroupIds,
         AgentStatus.AVAILABLE,
-        interaction.workgroup_id,
-        JSON.stringify(interaction.skills ?? {}),
-        interaction.type,
-        capacityKey(interaction.type),
-        interaction.reserved_agent_id,
+        QUEUE_SCAN,
+        capacityKey(InteractionType.CONVERSATION),
+        capacityKey(InteractionType.DIRECT_MESSAGE),
       ],
     );
+    if (!pair) return null;
+    return this.offer(manager, pair, { id: pair.agent_id, username: pair.agent_username });
   }
 
   private async offer(manager: EntityManager, interaction: QueuedRow, agent: AgentRow): Promise<DispatchedOffer> {

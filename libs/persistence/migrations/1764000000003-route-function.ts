@@ -98,7 +98,11 @@ export class RouteFunction1764000000003 implements MigrationInterface {
            SET interaction_id = target.id,
                routed_at = CASE WHEN opened AND target.workflow_id IS NOT NULL THEN NULL ELSE now() END
          WHERE id = m.id;
-        PERFORM pg_notify('switchboard_events', json_build_object('kind', 'message.created', 'messageId', m.id)::text);
+        -- NOTIFY serialises committing transactions on one lock: only what an agent or supervisor may see is told.
+        IF target.state <> 'filtered' THEN
+          PERFORM pg_notify('switchboard_events',
+                            json_build_object('kind', 'message.created', 'messageId', m.id)::text);
+        END IF;
         IF opened AND target.workflow_id IS NOT NULL THEN
           RETURN QUERY SELECT 'deliver'::text, target.id, target.type, target.state, target.workflow_id;
         ELSE
