@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Client as PgClient } from 'pg';
 import { repoRoot } from '@switchboard/config';
 import { SIMULATOR_DEFAULTS } from '../apps/simulator/simulator';
@@ -159,14 +160,22 @@ function signed(delivery: Delivery): Delivery & { headers: Record<string, string
   return { ...delivery, headers };
 }
 
-async function post(baseUrl: string, delivery: ReturnType<typeof signed>): Promise<number> {
-  const response = await fetch(`${baseUrl}/webhooks/${delivery.platform}`, {
-    method: 'POST',
-    headers: delivery.headers,
-    body: delivery.body,
+/** node:http with a keep-alive pool: the lightest client, so the load generator takes little of the 2 cores. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(baseUrl: string, delivery: ReturnType<typeof signed>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${baseUrl}/webhooks/${delivery.platform}`,
+      { method: 'POST', agent, headers: { ...delivery.headers, 'content-length': Buffer.byteLength(delivery.body) } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end(delivery.body);
   });
-  await response.arrayBuffer();
-  return response.status;
 }
 
 async function main(): Promise<void> {
@@ -180,13 +189,15 @@ async function main(): Promise<void> {
       (await admin.create('/api/accounts', twitterAccountBody('Bench X'))).id,
     ];
     const workgroup = await admin.create('/api/workgroups', { name: 'Bench', acceptTimeoutSeconds: 600 });
-    if (ROUTING) await admin.create('/api/channels', {
-      name: 'bench',
-      accountIds: accounts,
-      keywords: { any: ['refund', 'order'] },
-      publicWorkgroupId: workgroup.id,
-      privateWorkgroupId: workgroup.id,
-    });
+    if (ROUTING) {
+      await admin.create('/api/channels', {
+        name: 'bench',
+        accountIds: accounts,
+        keywords: { any: ['refund', 'order'] },
+        publicWorkgroupId: workgroup.id,
+        privateWorkgroupId: workgroup.id,
+      });
+    }
 
     const psids = Array.from({ length: 40 }, () => nextId('4'));
     const dmSenders = Array.from({ length: 20 }, () => nextId('16'));
@@ -194,15 +205,20 @@ async function main(): Promise<void> {
     for (let i = 0; i < RATE * SECONDS; i++) sent.push(nextDelivery(sent, psids, dmSenders));
     const planned = sent.map(signed);
     const ackMs: number[] = [];
+    const sendLagMs: number[] = [];
     const statuses = new Map<number, number>();
     const total = planned.length;
     const interval = 1000 / RATE;
+    // The load generator's own delays would count as the gateway's: measured, to tell them apart.
+    const clientLag = monitorEventLoopDelay({ resolution: 5 });
+    clientLag.enable();
     const started = performance.now();
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
       const due = started + i * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      sendLagMs.push(performance.now() - due);
       inFlight.push(
         post(stack.baseUrl, planned[i]!).then(
           (status) => {
@@ -216,6 +232,8 @@ async function main(): Promise<void> {
       );
     }
     await Promise.all(inFlight);
+    clientLag.disable();
+    agent.destroy();
     const loadMs = performance.now() - started;
 
     const expected = new Set(sent.map((d) => d.id));
@@ -252,10 +270,25 @@ async function main(): Promise<void> {
 
     // The gateway's own view (controller in → answer out): what the client sees beyond it is queueing for the CPU.
     const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
-    const serverAckBuckets: Record<string, number> = {};
-    for (const match of metrics.matchAll(/switchboard_webhook_ack_seconds_bucket\{le="([^"]+)",platform="[a-z]+"\} (\d+)/g)) {
-      serverAckBuckets[`le ${match[1]!} s`] = (serverAckBuckets[`le ${match[1]!} s`] ?? 0) + Number(match[2]);
-    }
+    const buckets = (name: string) => {
+      const counts: Record<string, number> = {};
+      for (const match of metrics.matchAll(
+        new RegExp(`${name}_bucket\\{le="([^"]+)",platform="[a-z]+"\\} (\\d+)`, 'g'),
+      )) {
+        counts[`le ${match[1]!} s`] = (counts[`le ${match[1]!} s`] ?? 0) + Number(match[2]);
+      }
+      return counts;
+    };
+    const serverAckBuckets = buckets('switchboard_webhook_ack_seconds');
+    const serverHttpBuckets = buckets('switchboard_webhook_http_seconds');
+    /** The bucket bound (ms) under which this share of requests fell, from a cumulative Prometheus histogram. */
+    const bound = (counts: Record<string, number>, p: number): string => {
+      const total = counts['le +Inf s'] ?? 0;
+      for (const [label, count] of Object.entries(counts)) {
+        if (count >= total * p) return label === 'le +Inf s' ? '> 2500' : `<= ${Number(label.split(' ')[1]) * 1000}`;
+      }
+      return 'n/a';
+    };
 
     const report = {
       at: new Date().toISOString(),
@@ -269,7 +302,19 @@ async function main(): Promise<void> {
       statuses: Object.fromEntries(statuses),
       sustainedRate: +(sent.length / (loadMs / 1000)).toFixed(1),
       ackMs: percentileSummary(ackMs),
+      loadGeneratorSendLagMs: percentileSummary(sendLagMs),
       serverAckBuckets,
+      serverHttpBuckets,
+      serverHttpMs: {
+        p50: bound(serverHttpBuckets, 0.5),
+        p95: bound(serverHttpBuckets, 0.95),
+        p99: bound(serverHttpBuckets, 0.99),
+      },
+      loadGeneratorEventLoopDelayMs: {
+        p50: +(clientLag.percentile(50) / 1e6).toFixed(1),
+        p99: +(clientLag.percentile(99) / 1e6).toFixed(1),
+        max: +(clientLag.max / 1e6).toFixed(1),
+      },
       storedOnce: storedCount,
       lost: expected.size - storedCount,
       openInteractionsPerThreadAboveOne: doubled,

@@ -3,10 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { loadConfig, resolveEndpoints, type AppConfig, type Endpoints } from '@switchboard/config';
 import { createLogger, type Logger } from '@switchboard/observability';
 import { AppModule } from './app.module';
+import { webhookHttpSeconds } from './ops/metrics';
 import { HttpExceptionFilter } from './core/http-exception.filter';
 import { createValidationPipe } from './core/validation';
 
@@ -20,6 +21,11 @@ export async function createGateway(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, endpoints, logger), {
     bodyParser: false,
     logger: ['error', 'warn'],
+  });
+  app.use('/webhooks', (request: Request, response: Response, next: NextFunction) => {
+    const stop = webhookHttpSeconds.startTimer({ platform: request.path.replace(/^\//, '').split('/')[0] ?? '' });
+    response.once('finish', () => stop());
+    next();
   });
   // Webhooks need the raw bytes for their signatures; the API takes JSON.
   app.use('/webhooks', express.raw({ type: () => true, limit: config.webhookBodyLimitBytes }));

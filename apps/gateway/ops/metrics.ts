@@ -25,3 +25,11 @@ export const webhookAckSeconds = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   registers: [metricsRegistry],
 });
+
+export const webhookHttpSeconds = new Histogram({
+  name: 'switchboard_webhook_http_seconds',
+  help: 'Time from a webhook request reaching the gateway (before its body is read) to the last byte of the answer',
+  labelNames: ['platform'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metricsRegistry],
+});
