@@ -56,6 +56,11 @@ async function main(): Promise<void> {
   const endpoints = resolveEndpoints(config);
   const logger = createLogger('gateway', config.logLevel);
   const app = await createGateway(config, endpoints, logger);
+  // Platforms and proxies keep connections open for a minute; closing idle ones after Node's default 5 s races
+  // with their next request (a reset the platform must retry).
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.port, '0.0.0.0');
   logger.info({ port: config.port }, 'gateway listening');
 }
