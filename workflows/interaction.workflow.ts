@@ -128,7 +128,10 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   });
 
   setHandler(threadDeletedSignal, ({ interactionId: id }) => {
-    if (id === interactionId) state.threadDeleted = true;
+    // Only while it waits for an agent: a deletion once connected is the agent's to see, not a later transfer's end.
+    if (id === interactionId && (state.phase === 'routing' || state.phase === 'queued' || state.phase === 'offered')) {
+      state.threadDeleted = true;
+    }
   });
 
   setHandler(agentReplySignal, (reply) => {
@@ -310,8 +313,18 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   let abandoned = false;
   for (;;) {
     if ((await offerUntilAccepted()) === 'abandoned') {
-      abandoned = true;
-      break;
+      // No accept may start while the row is being closed.
+      const waitingPhase: Phase = state.phase;
+      state.phase = 'completing';
+      const result = await steps.abandonInteraction({ interactionId, reason: 'thread-deleted' });
+      if (result.abandoned) {
+        abandoned = true;
+        break;
+      }
+      // The customer wrote again meanwhile (or it was answered): it waits on.
+      state.phase = waitingPhase;
+      state.threadDeleted = false;
+      continue;
     }
     await condition(() => state.phase === 'wrapup' || state.phase === 'completing' || state.phase === 'queued');
     if (state.phase !== 'queued') break;
@@ -322,12 +335,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     settings.wrapUpRequired = moved.wrapUpRequired;
   }
 
-  if (abandoned) {
-    // No accept may start while the row is being closed.
-    state.phase = 'completing';
-    await steps.abandonInteraction({ interactionId, reason: 'thread-deleted' });
-    return finish('abandoned');
-  }
+  if (abandoned) return finish('abandoned');
 
   let reason = 'handled';
   if (state.phase === 'wrapup') {

@@ -53,7 +53,11 @@ export class WorkerMaintenance {
         LIMIT 100`,
     );
     for (const row of rows) {
-      await this.temporal.workflow.getHandle(row.workflow_id).signal(threadDeletedSignal, { interactionId: row.id });
+      // One run gone (terminated by hand, say) must not keep the others from hearing.
+      await this.temporal.workflow
+        .getHandle(row.workflow_id)
+        .signal(threadDeletedSignal, { interactionId: row.id })
+        .catch((error: unknown) => this.logger.warn({ err: error, interactionId: row.id }, 'could not re-signal'));
     }
   }
 
@@ -61,8 +65,10 @@ export class WorkerMaintenance {
     const now = Date.now();
     for (const accountId of await this.poller.pollingAccounts()) {
       if (now - (this.pollersStarted.get(accountId) ?? 0) < POLLER_RECHECK_MS) continue;
-      await ensureXPoller(this.temporal, accountId);
-      this.pollersStarted.set(accountId, now);
+      await ensureXPoller(this.temporal, accountId).then(
+        () => this.pollersStarted.set(accountId, now),
+        (error: unknown) => this.logger.warn({ err: error, accountId }, 'could not start the poller'),
+      );
     }
   }
 }

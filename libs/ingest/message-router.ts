@@ -179,7 +179,8 @@ export class MessageRouter {
         decision.kind === 'route' ? decision.workgroupId : null,
         chosen?.priority ?? 0,
         JSON.stringify(chosen?.skills ?? {}),
-        interactionWorkflowId(hint.platform, hint.conversationKey),
+        // The function appends the locked message's own conversation key (a rekey may have moved it since the hint).
+        interactionWorkflowId(hint.platform, ''),
       ],
     );
     if (step?.outcome !== 'deliver' || !step.interaction_id || !step.workflow_id) return;

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { BUS_CHANNEL, InteractionType, Platform } from '@switchboard/contracts';
 import { openInteractionOnThread } from '@switchboard/interactions';
 import { queryOne, queryRows } from '@switchboard/persistence';
@@ -42,8 +42,9 @@ const THREAD_CTE = `
   thread AS (SELECT COALESCE((SELECT conversation_key FROM parent WHERE NOT brand_post), $3::text) AS key)`;
 
 /**
- * A customer's message in one statement: thread, customer upsert, insert-or-ignore, and the changes that arrived
- * before it. It is atomic on its own, and one round trip is what lets a gateway take hundreds of webhooks a second.
+ * A customer's message in one statement: thread, customer upsert, insert-or-ignore. It is atomic on its own, and one
+ * round trip is what lets a gateway take hundreds of webhooks a second. Changes that arrived before it are applied
+ * right after, in a transaction of their own (a later snapshot, so none kept meanwhile is missed).
  */
 const INSERT_INBOUND = `
   WITH ${THREAD_CTE},
@@ -67,15 +68,10 @@ const INSERT_INBOUND = `
            (SELECT id FROM customer), $8::text, $15::jsonb, $16::timestamptz, $17::jsonb
     ON CONFLICT (platform, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
     RETURNING id
-  ),
-  pending AS (
-    DELETE FROM pending_changes WHERE platform = $1 AND platform_message_id = $5 AND EXISTS (SELECT 1 FROM inserted)
-    RETURNING id, change
   )
   SELECT (SELECT id FROM inserted) AS id, (SELECT key FROM thread) AS conversation_key,
          (SELECT id FROM customer) AS customer_id,
-         COALESCE((SELECT wants_profile FROM customer), false) AS wants_profile,
-         (SELECT json_agg(change ORDER BY id) FROM pending) AS pending`;
+         COALESCE((SELECT wants_profile FROM customer), false) AS wants_profile`;
 
 /** An edit, deletion or hide, with the NOTIFY that tells the agent, in one statement. $1 platform, $2 platform id. */
 const CHANGES: Record<PendingChange['kind'], string> = {
@@ -83,12 +79,15 @@ const CHANGES: Record<PendingChange['kind'], string> = {
             SET revisions = revisions || jsonb_build_array(jsonb_build_object('text', text, 'replacedAt', $3::text)),
                 text = $4, edited_at = $3::timestamptz
           WHERE platform = $1 AND platform_message_id = $2 AND text IS DISTINCT FROM $4
+            AND (edited_at IS NULL OR edited_at <= $3::timestamptz)
           RETURNING id`,
   delete: `UPDATE messages SET deleted_at = $3::timestamptz
             WHERE platform = $1 AND platform_message_id = $2 AND deleted_at IS NULL
             RETURNING id`,
-  hide: `UPDATE messages SET hidden_at = CASE WHEN $4::boolean THEN $3::timestamptz END
+  hide: `UPDATE messages SET hidden_at = CASE WHEN $4::boolean THEN $3::timestamptz END,
+                              hidden_changed_at = $3::timestamptz
           WHERE platform = $1 AND platform_message_id = $2 AND (hidden_at IS NULL) = $4::boolean
+            AND (hidden_changed_at IS NULL OR hidden_changed_at <= $3::timestamptz)
           RETURNING id`,
 };
 
@@ -141,7 +140,6 @@ export class MessageStore {
       conversation_key: string;
       customer_id: string | null;
       wants_profile: boolean;
-      pending: PendingChange[] | null;
     }>(this.dataSource, INSERT_INBOUND, [
       event.platform,
       thread.kind === 'reply' ? thread.inReplyToPlatformId : null,
@@ -173,9 +171,40 @@ export class MessageStore {
     // Only a Messenger PSID has a profile the Page may read; commenters' ids are scoped differently.
     const messenger = event.platform === Platform.FACEBOOK && event.type === InteractionType.DIRECT_MESSAGE;
     if (row.wants_profile && messenger && row.customer_id) outcome.profiles.push(row.customer_id);
-    for (const change of row.pending ?? []) {
-      await this.applyChange(event.platform, event.platformMessageId, change, outcome);
-    }
+    await this.applyPending(event.platform, event.platformMessageId, outcome);
+  }
+
+  /**
+   * Applies, in one transaction, the changes kept for a message now stored: a crash rolls the claim back and the
+   * sweep applies them later. Oldest first, by the platform's time.
+   */
+  private async applyPending(platform: Platform, platformMessageId: string, outcome: StoreOutcome): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const pending = await queryRows<{ change: PendingChange }>(
+        manager,
+        `DELETE FROM pending_changes WHERE platform = $1 AND platform_message_id = $2 RETURNING change`,
+        [platform, platformMessageId],
+      );
+      pending.sort((a, b) => Date.parse(a.change.at) - Date.parse(b.change.at));
+      for (const { change } of pending) await this.change(manager, platform, platformMessageId, change, outcome);
+    });
+  }
+
+  /**
+   * The safety net for kept changes: applies those whose message has arrived (a crash between storing it and applying
+   * them) and forgets, after a week, those whose message never came (a deletion of a post we never stored).
+   */
+  async sweepPending(): Promise<number> {
+    await queryRows(this.dataSource, `DELETE FROM pending_changes WHERE received_at < now() - interval '7 days'`);
+    const due = await queryRows<{ platform: Platform; platform_message_id: string }>(
+      this.dataSource,
+      `SELECT DISTINCT p.platform, p.platform_message_id FROM pending_changes p
+         JOIN messages m ON m.platform = p.platform AND m.platform_message_id = p.platform_message_id
+        LIMIT 100`,
+    );
+    const outcome: StoreOutcome = { created: [], outbound: 0, changes: 0, abandoned: [], profiles: [] };
+    for (const row of due) await this.applyPending(row.platform, row.platform_message_id, outcome);
+    return due.length;
   }
 
   private async exists(platform: Platform, platformMessageId: string): Promise<boolean> {
@@ -256,12 +285,8 @@ export class MessageStore {
     change: PendingChange,
     outcome: StoreOutcome,
   ): Promise<boolean> {
-    const params = [platform, platformMessageId, change.at, ...changeParams(change)];
-    const rows = await queryRows<{ id: string }>(this.dataSource, notifying(CHANGES[change.kind]), params);
-    if (change.kind === 'delete') {
-      for (const row of rows) await this.abandonIfThreadGone(row.id, outcome);
-    }
-    if (rows.length > 0) return true;
+    const rows = await this.change(this.dataSource, platform, platformMessageId, change, outcome);
+    if (rows > 0) return true;
     if (await this.exists(platform, platformMessageId)) return false;
     const kept = await queryRows<{ id: string }>(
       this.dataSource,
@@ -273,33 +298,51 @@ export class MessageStore {
       [platform, platformMessageId, JSON.stringify(change)],
     );
     // The message may have been stored between the update and the insert: then apply what is kept now, once.
-    if (await this.exists(platform, platformMessageId)) {
-      const claimed = await queryRows<{ change: PendingChange }>(
-        this.dataSource,
-        'DELETE FROM pending_changes WHERE platform = $1 AND platform_message_id = $2 RETURNING change',
-        [platform, platformMessageId],
-      );
-      for (const late of claimed) await this.applyChange(platform, platformMessageId, late.change, outcome);
-    }
+    if (await this.exists(platform, platformMessageId)) await this.applyPending(platform, platformMessageId, outcome);
     return kept.length > 0;
+  }
+
+  /**
+   * One change on the stored message, if it is newer than what the message shows (a redelivered or late edit or hide
+   * must not undo a newer one). Returns how many rows changed; a deletion also checks whether the thread is gone.
+   */
+  private async change(
+    executor: DataSource | EntityManager,
+    platform: Platform,
+    platformMessageId: string,
+    change: PendingChange,
+    outcome: StoreOutcome,
+  ): Promise<number> {
+    const params = [platform, platformMessageId, change.at, ...changeParams(change)];
+    const rows = await queryRows<{ id: string }>(executor, notifying(CHANGES[change.kind]), params);
+    // Also for a redelivered deletion: a crash may have come between marking the message and judging the thread.
+    if (change.kind === 'delete') await this.abandonIfThreadGone(executor, platform, platformMessageId, outcome);
+    return rows.length;
   }
 
   /**
    * A customer who deletes the post, comment or tweet that opened a conversation still waiting in queue has taken the
    * question back: the interaction ends as abandoned. One that is already connected stays with its agent, who is told.
    */
-  private async abandonIfThreadGone(messageId: string, outcome: StoreOutcome): Promise<void> {
+  private async abandonIfThreadGone(
+    executor: DataSource | EntityManager,
+    platform: Platform,
+    platformMessageId: string,
+    outcome: StoreOutcome,
+  ): Promise<void> {
+    // On Facebook a removed post or top-level comment takes its replies with it; on X replies outlive their root.
     const row = await queryOne<{ interaction_id: string; workflow_id: string | null }>(
-      this.dataSource,
+      executor,
       `UPDATE interactions i SET thread_deleted_at = now()
          FROM messages m
-        WHERE m.id = $1 AND m.direction = 'inbound' AND i.id = m.interaction_id
+        WHERE m.platform = $1 AND m.platform_message_id = $2 AND m.deleted_at IS NOT NULL
+          AND m.direction = 'inbound' AND i.id = m.interaction_id
           AND i.state IN ('queued', 'offered') AND i.thread_deleted_at IS NULL
-          AND (m.platform_message_id = i.conversation_key
+          AND ((m.platform = 'facebook' AND m.platform_message_id = i.conversation_key)
                OR NOT EXISTS (SELECT 1 FROM messages o WHERE o.interaction_id = i.id AND o.direction = 'inbound'
                                  AND o.deleted_at IS NULL))
         RETURNING i.id AS interaction_id, i.workflow_id`,
-      [messageId],
+      [platform, platformMessageId],
     );
     if (row?.workflow_id) outcome.abandoned.push({ interactionId: row.interaction_id, workflowId: row.workflow_id });
   }

@@ -20,10 +20,13 @@ export interface PollResult {
 }
 
 /**
- * A first poll reads only the newest page, and of it only what is this recent: switching an account to polling must
- * not turn months of old mentions into interactions, and anything older was the webhook's to deliver.
+ * A poll keeps only what is this recent (and a first poll reads only the newest page): switching an account to
+ * polling must not turn months of old mentions into interactions; anything older was the webhook's to deliver.
  */
-const FIRST_POLL_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+const POLL_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
+/** How long a stream that failed for another reason than a rate limit waits before it is read again. */
+const FAILURE_BACKOFF_SECONDS = 60;
 
 interface AccountRow {
   id: string;
@@ -81,7 +84,6 @@ export class XPoller {
     );
 
     let stored = 0;
-    let failure: Error | null = null;
     const nextAt: number[] = [];
     for (const stream of ['mentions', 'dm_events'] as const) {
       const cursor = cursors.get(stream);
@@ -93,14 +95,14 @@ export class XPoller {
         stored += await this.pollStream(account, credentials, stream, cursor?.cursor ?? null);
         nextAt.push(Date.now() + this.intervalSeconds(stream) * 1000);
       } catch (error) {
-        const retryAt = error instanceof XRateLimitedError ? error.resetAt.getTime() : null;
+        // A rate limit waits for its reset; any other failure (network, a permission the DM stream lacks) waits a
+        // while on its own, so one failing stream never holds up the other.
+        const retryAt =
+          error instanceof XRateLimitedError ? error.resetAt.getTime() : Date.now() + FAILURE_BACKOFF_SECONDS * 1000;
         await this.recordFailure(accountId, stream, error, retryAt);
-        if (retryAt) nextAt.push(retryAt);
-        else failure ??= error instanceof Error ? error : new Error(String(error));
+        nextAt.push(retryAt);
       }
     }
-    // Anything but a rate limit is the activity's failure: Temporal retries it with backoff.
-    if (failure) throw failure;
     const next = Math.min(...nextAt);
     return { active: true, nextPollInSeconds: Math.max(1, Math.ceil((next - Date.now()) / 1000)), stored };
   }
@@ -123,7 +125,8 @@ export class XPoller {
             accountUserId: account.platform_account_id,
             lastSeenId: cursor,
           });
-    const events = cursor === null ? page.events.filter(recent) : page.events;
+    // Also with a cursor: an account back on polling after weeks on webhooks must not replay what it missed then.
+    const events = page.events.filter(recent);
     const outcome = await this.pipeline.acceptAndRoute(
       events,
       new Map([[`${Platform.TWITTER}:${account.platform_account_id}`, account.id]]),
@@ -157,5 +160,5 @@ export class XPoller {
 }
 
 function recent(event: NormalizedEvent): boolean {
-  return event.kind !== 'message' || Date.now() - Date.parse(event.sentAt) < FIRST_POLL_LOOKBACK_MS;
+  return event.kind !== 'message' || Date.now() - Date.parse(event.sentAt) < POLL_LOOKBACK_MS;
 }

@@ -256,6 +256,13 @@ export class InteractionLifecycle {
     const row = await this.dataSource.transaction(async (manager) => {
       const locked = await this.lock(manager, input.interactionId);
       if (locked.state !== InteractionState.QUEUED && locked.state !== InteractionState.OFFERED) return null;
+      // A message that joined since the deletion cleared the mark: the customer is still there.
+      const marked = await queryOne<{ id: string }>(
+        manager,
+        'SELECT id FROM interactions WHERE id = $1 AND thread_deleted_at IS NOT NULL',
+        [locked.id],
+      );
+      if (!marked) return null;
       await manager.query(
         `UPDATE interactions
             SET state = 'completed', completed_at = now(), end_reason = 'abandoned', agent_id = NULL, offer_id = NULL,

@@ -151,6 +151,17 @@ export class ReplySender {
   }
 
   private async record(messageId: string, result: SendResult): Promise<DeliveryStatus> {
+    try {
+      return await this.recordOnce(messageId, result);
+    } catch (error) {
+      // The platform's echo of this reply was being stored at the same moment and now holds the id: it gives way on
+      // the second try. The send itself succeeded and must never be repeated because its bookkeeping failed.
+      if (!isUniqueViolation(error)) throw error;
+      return this.recordOnce(messageId, result);
+    }
+  }
+
+  private async recordOnce(messageId: string, result: SendResult): Promise<DeliveryStatus> {
     return this.dataSource.transaction(async (manager) => {
       if (result.ok) {
         // The platform's echo of this reply may have been stored first, as an outbound message of unknown origin:
@@ -177,6 +188,12 @@ export class ReplySender {
       return result.ok ? DeliveryStatus.SENT : DeliveryStatus.FAILED;
     });
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.code;
+  const driverCode = (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return code === '23505' || driverCode === '23505';
 }
 
 /** The provisional key of a Messenger thread opened by a private reply to a comment, before Meta names the PSID. */

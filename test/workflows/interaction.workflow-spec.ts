@@ -62,6 +62,8 @@ class FakeActivities {
   failSend = new Set<string>();
   /** What each poll pass answers, in order; once exhausted the account no longer polls. */
   polls: { nextPollInSeconds: number }[] = [];
+  /** What abandoning answers, in order (then yes): no when a customer message joined since the deletion. */
+  abandonConfirmed: boolean[] = [];
 
   build(): InteractionActivities & PollerActivities {
     const record = <T>(name: Call['name'], input: unknown, value: T): Promise<T> => {
@@ -96,7 +98,8 @@ class FakeActivities {
         return record('sendReply', input, DeliveryStatus.SENT);
       },
       failReply: (input) => record('failReply', input, undefined),
-      abandonInteraction: (input) => record('abandonInteraction', input, { abandoned: true }),
+      abandonInteraction: (input) =>
+        record('abandonInteraction', input, { abandoned: this.abandonConfirmed.shift() ?? true }),
       pollXAccount: (input) => {
         const next = this.polls.shift();
         return record('pollXAccount', input, {
@@ -308,6 +311,18 @@ describe('interactionWorkflow', () => {
     expect(fake.named('abandonInteraction')).toEqual([
       { interactionId: queued.interactionId, reason: 'thread-deleted' },
     ]);
+  });
+
+  it('waits on when abandoning finds the customer wrote again, and can still be accepted', async () => {
+    fake.abandonConfirmed = [false];
+    const { handle, interactionId } = await start();
+    await until(() => fake.named('enqueueInteraction').length === 1);
+    await handle.signal(threadDeletedSignal, { interactionId });
+    await until(() => fake.named('abandonInteraction').length === 1);
+    await acceptAndConnect(handle, interactionId, 'agent-k');
+    await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-k' }] });
+    await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-k', code: null }] });
+    expect(await handle.result()).toMatchObject({ reason: 'handled' });
   });
 
   it('polls an X account on the schedule its activity gives, wakes on a change, and ends when it stops polling', async () => {

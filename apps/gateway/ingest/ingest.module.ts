@@ -1,4 +1,4 @@
-import { Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@switchboard/config';
@@ -9,19 +9,32 @@ import { FacebookGraphClient } from '@switchboard/platforms';
 import { CONFIG, DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
 import { AccountDirectory } from './account-directory';
 
+/** How often kept changes whose message has arrived are applied (normally at once; this is the crash net). */
+const PENDING_SWEEP_MS = 30_000;
+
 /** Runs the router's sweep while the gateway is up and lets in-flight routing finish at shutdown. */
 @Injectable()
 class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private pendingTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly router: MessageRouter,
+    private readonly store: MessageStore,
     private readonly profiles: ProfileEnricher,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
     this.router.startSweeping();
+    this.pendingTimer = setInterval(() => {
+      this.store
+        .sweepPending()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'pending-change sweep failed'));
+    }, PENDING_SWEEP_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.pendingTimer) clearInterval(this.pendingTimer);
     await this.router.stop();
     await this.profiles.idle();
   }
