@@ -169,7 +169,7 @@ describe('ingestion: every event shape stored once, in its thread, whatever the 
 
   it('applies an edit or a deletion that arrives before its message, and routes nothing deleted', async () => {
     const page = PAGES[0]!;
-    const feed = (verb: string, commentId: string, text?: string) =>
+    const feed = (verb: string, commentId: string, text?: string, seconds = verb === 'add' ? 0 : 60) =>
       JSON.stringify({
         object: 'page',
         entry: [
@@ -186,7 +186,7 @@ describe('ingestion: every event shape stored once, in its thread, whatever the 
                   comment_id: commentId,
                   post_id: `${page}_9001`,
                   parent_id: `${page}_9001`,
-                  created_time: 1767225600 + (verb === 'add' ? 0 : 60),
+                  created_time: 1767225600 + seconds,
                   ...(text === undefined ? {} : { message: text }),
                 },
               },
@@ -203,6 +203,9 @@ describe('ingestion: every event shape stored once, in its thread, whatever the 
     expect(deleted?.deleted_at).not.toBeNull();
     const edited = await message('9001_2');
     expect(edited).toMatchObject({ text: 'my order is late (edited)', revisions: [{ text: 'my order is late' }] });
+    // A late copy of an older edit does not undo the newer one.
+    expect((await post('facebook', feed('edited', '9001_2', 'my order is late (first try)', 30))).status).toBe(200);
+    expect((await message('9001_2'))?.text).toBe('my order is late (edited)');
     await waitFor(async () => (await message('9001_2'))?.interaction_id !== null);
     await new Promise((r) => setTimeout(r, 500));
     expect((await message('9001_1'))?.interaction_id).toBeNull();
