@@ -71,7 +71,8 @@ const INSERT_INBOUND = `
   )
   SELECT (SELECT id FROM inserted) AS id, (SELECT key FROM thread) AS conversation_key,
          (SELECT id FROM customer) AS customer_id,
-         COALESCE((SELECT wants_profile FROM customer), false) AS wants_profile`;
+         COALESCE((SELECT wants_profile FROM customer), false) AS wants_profile,
+         EXISTS (SELECT 1 FROM pending_changes WHERE platform = $1 AND platform_message_id = $5) AS has_pending`;
 
 /** An edit, deletion or hide, with the NOTIFY that tells the agent, in one statement. $1 platform, $2 platform id. */
 const CHANGES: Record<PendingChange['kind'], string> = {
@@ -140,6 +141,7 @@ export class MessageStore {
       conversation_key: string;
       customer_id: string | null;
       wants_profile: boolean;
+      has_pending: boolean;
     }>(this.dataSource, INSERT_INBOUND, [
       event.platform,
       thread.kind === 'reply' ? thread.inReplyToPlatformId : null,
@@ -171,7 +173,8 @@ export class MessageStore {
     // Only a Messenger PSID has a profile the Page may read; commenters' ids are scoped differently.
     const messenger = event.platform === Platform.FACEBOOK && event.type === InteractionType.DIRECT_MESSAGE;
     if (row.wants_profile && messenger && row.customer_id) outcome.profiles.push(row.customer_id);
-    await this.applyPending(event.platform, event.platformMessageId, outcome);
+    // A change kept while this statement ran is not seen here; its sender re-checks, and the sweep is the last net.
+    if (row.has_pending) await this.applyPending(event.platform, event.platformMessageId, outcome);
   }
 
   /**
