@@ -3,6 +3,8 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 export interface PoolOptions {
+  /** Connections opened at start (they stay open): a burst right after start-up then finds them ready. */
+  warmConnections?: number;
   /** Kills any statement running longer (the gateway: a webhook answers 503 before the platform gives up). */
   statementTimeoutMs?: number;
 }
@@ -21,6 +23,8 @@ export function dataSourceOptions(url: string, applicationName: string, pool: Po
     extra: {
       max: 20,
       connectionTimeoutMillis: 5_000,
+      // Connections once opened stay open (at most `max`): a burst after a quiet spell must not wait for new backends.
+      idleTimeoutMillis: 0,
       ...(pool.statementTimeoutMs ? { statement_timeout: pool.statementTimeoutMs } : {}),
     },
   };
@@ -59,5 +63,11 @@ export async function openDataSource(
   }
   const dataSource = new DataSource(dataSourceOptions(url, applicationName, pool));
   await dataSource.initialize();
+  await warm(dataSource, pool.warmConnections ?? 0);
   return dataSource;
+}
+
+/** Opens `count` pool connections at once (each query holds one while the others start). */
+async function warm(dataSource: DataSource, count: number): Promise<void> {
+  await Promise.all(Array.from({ length: count }, () => dataSource.query('SELECT pg_sleep(0.05)')));
 }

@@ -37,7 +37,7 @@ export function coreProviders(app: string, config: AppConfig, endpoints: Endpoin
         openDataSource(
           endpoints.databaseUrl,
           `switchboard-${app}`,
-          app === 'gateway' ? { statementTimeoutMs: 3_000 } : {},
+          app === 'gateway' ? { statementTimeoutMs: 3_000, warmConnections: 16 } : {},
         ),
     },
     {
