@@ -273,6 +273,34 @@ describe('ingestion: every event shape stored once, in its thread, whatever the 
     expect(rows.rowCount).toBe(1);
   });
 
+  it('refuses a delivery it could not store whole in time, keeping what it stored for the retry', async () => {
+    const tweet = (id: string) => ({ id_str: id, text: '@ScruffyMcG late', user: { id_str: '1900000000000000202' } });
+    const body = JSON.stringify({
+      for_user_id: X_USERS[0],
+      tweet_create_events: [tweet('1900000000000000201'), tweet('1900000000000000203')],
+    });
+    const blocker = new PgClient({ connectionString: stack.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+      const slow = post('twitter', body);
+      // The first event waits for the lock past the delivery's 2.5 s budget (within the 3 s statement timeout).
+      await new Promise((r) => setTimeout(r, 2_700));
+      await blocker.query('ROLLBACK');
+      expect((await slow).status).toBe(503);
+    } finally {
+      await blocker.end();
+    }
+    expect(await message('1900000000000000201')).toBeDefined();
+    expect(await message('1900000000000000203')).toBeUndefined();
+    expect((await post('twitter', body)).status).toBe(200);
+    const rows = await db.query('SELECT id FROM messages WHERE platform_message_id = ANY($1)', [
+      ['1900000000000000201', '1900000000000000203'],
+    ]);
+    expect(rows.rowCount).toBe(2);
+  });
+
   it('answers bad deliveries with 400, 401 and 413, storing nothing', async () => {
     const before = await messageCount();
     expect((await post('facebook', '{"object":"page","entry":[')).status).toBe(400);

@@ -19,9 +19,16 @@ export class IngestPipeline {
     private readonly logger: Logger,
   ) {}
 
-  /** Resolves once the events are committed; the follow-ups run in the background. */
-  async accept(events: NormalizedEvent[], accounts: ReadonlyMap<string, string>): Promise<StoreOutcome> {
-    const outcome = await this.store.store(events, accounts);
+  /**
+   * Resolves once the events are committed; the follow-ups run in the background. A delivery that could not be stored
+   * whole by `deadlineAt` is refused (what was stored is kept and recognised when the platform retries).
+   */
+  async accept(
+    events: NormalizedEvent[],
+    accounts: ReadonlyMap<string, string>,
+    deadlineAt?: number,
+  ): Promise<StoreOutcome> {
+    const outcome = await this.store.store(events, accounts, deadlineAt);
     this.router.routeSoon(outcome.created);
     this.profiles.enrichSoon(outcome.profiles);
     for (const target of outcome.abandoned) {
@@ -32,6 +39,7 @@ export class IngestPipeline {
         ),
       );
     }
+    if (outcome.incomplete) throw new DeliveryDeadlineError(events.length);
     return outcome;
   }
 
@@ -52,5 +60,12 @@ export class IngestPipeline {
     await this.temporal.workflow
       .getHandle(target.workflowId)
       .signal(threadDeletedSignal, { interactionId: target.interactionId });
+  }
+}
+
+/** A delivery too large or too slow to store before the platform gives up: answered 503 so that it is sent again. */
+export class DeliveryDeadlineError extends Error {
+  constructor(events: number) {
+    super(`the deadline passed before all ${events} events were stored`);
   }
 }

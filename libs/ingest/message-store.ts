@@ -19,6 +19,8 @@ export interface StoreOutcome {
   abandoned: { interactionId: string; workflowId: string }[];
   /** Messenger customers whose profile (name, picture) is worth asking the Graph API for. */
   profiles: string[];
+  /** The deadline came before every event was stored: the delivery must be refused, the platform will retry it. */
+  incomplete?: boolean;
 }
 
 /** A Messenger profile is asked for at most this often per customer (it rarely changes; the API is rate limited). */
@@ -110,9 +112,17 @@ export class MessageStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /** `accounts`: our account id per `${platform}:${platform account id}`; events of other accounts are dropped. */
-  async store(events: NormalizedEvent[], accounts: ReadonlyMap<string, string>): Promise<StoreOutcome> {
+  async store(
+    events: NormalizedEvent[],
+    accounts: ReadonlyMap<string, string>,
+    deadlineAt = Number.POSITIVE_INFINITY,
+  ): Promise<StoreOutcome> {
     const outcome: StoreOutcome = { created: [], outbound: 0, changes: 0, abandoned: [], profiles: [] };
     for (const event of events) {
+      if (Date.now() > deadlineAt) {
+        outcome.incomplete = true;
+        break;
+      }
       const accountId = accounts.get(`${event.platform}:${event.accountPlatformId}`);
       if (!accountId) continue;
       if (event.kind === 'message') await this.storeMessage(accountId, event, outcome);

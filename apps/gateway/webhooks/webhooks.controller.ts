@@ -24,6 +24,12 @@ interface Receiver {
   parse: (body: unknown) => NormalizedEvent[];
 }
 
+/**
+ * How long a delivery may spend storing before it is refused with 503 (each statement may also take up to the
+ * gateway's 3 s statement timeout): Meta gives up after 5 s, X after 10 s, and a refused delivery is sent again.
+ */
+const DELIVERY_BUDGET_MS = 2_500;
+
 function rawBody(request: Request): Buffer {
   const body = request.body as unknown;
   if (!Buffer.isBuffer(body) || body.length === 0) throw ApiError.badRequest('empty request body');
@@ -134,11 +140,12 @@ export class WebhooksController {
   }
 
   private async store(platform: Platform, events: NormalizedEvent[]) {
+    const startedAt = Date.now();
     try {
       const accounts = new Map(
         (await this.directory.all()).map((a) => [`${a.platform}:${a.platformAccountId}`, a.id] as const),
       );
-      const outcome = await this.ingest.accept(events, accounts);
+      const outcome = await this.ingest.accept(events, accounts, startedAt + DELIVERY_BUDGET_MS);
       const stored = outcome.created.length + outcome.outbound;
       webhookEvents.inc({ platform, outcome: 'parsed' }, events.length);
       webhookEvents.inc({ platform, outcome: 'stored' }, stored);
