@@ -319,7 +319,17 @@ describe('interactionWorkflow', () => {
     await until(() => fake.named('enqueueInteraction').length === 1);
     await handle.signal(threadDeletedSignal, { interactionId });
     await until(() => fake.named('abandonInteraction').length === 1);
-    await acceptAndConnect(handle, interactionId, 'agent-k');
+    // Until the workflow has the activity's answer it refuses accepts (it is closing); then it waits on.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await acceptAndConnect(handle, interactionId, 'agent-k');
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-k' }] });
     await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-k', code: null }] });
     expect(await handle.result()).toMatchObject({ reason: 'handled' });
