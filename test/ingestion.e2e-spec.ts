@@ -285,8 +285,15 @@ describe('ingestion: every event shape stored once, in its thread, whatever the 
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
       const slow = post('twitter', body);
-      // The first event waits for the lock past the delivery's 2.5 s budget (within the 3 s statement timeout).
-      await new Promise((r) => setTimeout(r, 2_700));
+      // Once the first event waits for the lock, it is held past the delivery's 2.5 s budget (within the 3 s statement
+      // timeout).
+      await waitFor(async () => {
+        const waiting = await db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE application_name = 'switchboard-gateway' AND wait_event_type = 'Lock'`,
+        );
+        return (waiting.rowCount ?? 0) > 0;
+      }, 5_000);
+      await new Promise((r) => setTimeout(r, 2_650));
       await blocker.query('ROLLBACK');
       expect((await slow).status).toBe(503);
     } finally {
