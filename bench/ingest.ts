@@ -297,16 +297,14 @@ async function main(): Promise<void> {
     /** A histogram's cumulative buckets over the measured part of the run (end minus the end of the warm-up). */
     const buckets = (name: string) => {
       const counts: Record<string, number> = {};
-      for (const match of afterWarmup.matchAll(
-        new RegExp(`${name}_bucket\\{le="([^"]+)",platform="[a-z]+"\\} (\\d+)`, 'g'),
-      )) {
-        counts[`le ${match[1]!} s`] = (counts[`le ${match[1]!} s`] ?? 0) - Number(match[2]);
-      }
-      for (const match of metrics.matchAll(
-        new RegExp(`${name}_bucket\\{le="([^"]+)",platform="[a-z]+"\\} (\\d+)`, 'g'),
-      )) {
-        counts[`le ${match[1]!} s`] = (counts[`le ${match[1]!} s`] ?? 0) + Number(match[2]);
-      }
+      const add = (text: string, sign: number) => {
+        const pattern = new RegExp(`${name}_bucket\\{le="([^"]+)",platform="[a-z]+"\\} (\\d+)`, 'g');
+        for (const match of text.matchAll(pattern)) {
+          counts[`le ${match[1]!} s`] = (counts[`le ${match[1]!} s`] ?? 0) + sign * Number(match[2]);
+        }
+      };
+      add(afterWarmup, -1);
+      add(metrics, 1);
       return counts;
     };
     const serverAckBuckets = buckets('switchboard_webhook_ack_seconds');

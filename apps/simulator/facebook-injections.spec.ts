@@ -1,27 +1,12 @@
 import { PAGE_INBOX_APP_ID } from './facebook-injector';
-import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
-import { at, control, FakeGateway, FB, graph, metaSignatureValid, str } from './testing/test-kit';
+import { at, control, FakeGateway, FB, graph, metaSignatureValid, str, simulatorAgainst } from './testing/test-kit';
 
 describe('Facebook events and Graph API extras', () => {
   const gateway = new FakeGateway();
   let sim: Simulator;
 
-  beforeAll(async () => {
-    await gateway.start();
-    sim = await startSimulator({ port: 0, gatewayUrl: gateway.url, config: { retryScheduleMs: [] } });
-  });
-
-  afterEach(async () => {
-    await sim.idle();
-    sim.reset();
-    gateway.reset();
-  });
-
-  afterAll(async () => {
-    await sim.close();
-    await gateway.close();
-  });
+  simulatorAgainst(gateway, { retryScheduleMs: [] }, (started) => (sim = started));
 
   /** The last Page webhook, parsed, after checking its signature. */
   function lastWebhook(): unknown {

@@ -1,4 +1,3 @@
-import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
 import {
   at,
@@ -14,27 +13,14 @@ import {
   xClient,
   xError,
   xSignatureValid,
+  simulatorAgainst,
 } from './testing/test-kit';
 
 describe('platform simulator (in process)', () => {
   const gateway = new FakeGateway();
   let sim: Simulator;
 
-  beforeAll(async () => {
-    await gateway.start();
-    sim = await startSimulator({ port: 0, gatewayUrl: gateway.url, config: { retryScheduleMs: [20, 20] } });
-  });
-
-  afterEach(async () => {
-    await sim.idle();
-    sim.reset();
-    gateway.reset();
-  });
-
-  afterAll(async () => {
-    await sim.close();
-    await gateway.close();
-  });
+  simulatorAgainst(gateway, { retryScheduleMs: [20, 20] }, (started) => (sim = started));
 
   describe('X', () => {
     it('delivers a signed mention with bare 64-bit ids and accepts a reply through twitter-api-v2', async () => {

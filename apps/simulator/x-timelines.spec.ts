@@ -1,6 +1,5 @@
-import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
-import { at, FakeGateway, str, X, xClient, xError } from './testing/test-kit';
+import { at, FakeGateway, str, X, xClient, xError, simulatorAgainst } from './testing/test-kit';
 
 type Timeline = {
   data?: Array<Record<string, unknown>>;
@@ -12,26 +11,8 @@ describe('X polling endpoints', () => {
   const gateway = new FakeGateway();
   let sim: Simulator;
 
-  beforeAll(async () => {
-    await gateway.start();
-    sim = await startSimulator({
-      port: 0,
-      gatewayUrl: gateway.url,
-      // A polling account, as Switchboard's `ingest: "poll"`: no webhooks at all.
-      config: { xAccounts: [{ ...X, webhook: false }] },
-    });
-  });
-
-  afterEach(async () => {
-    await sim.idle();
-    sim.reset();
-    gateway.reset();
-  });
-
-  afterAll(async () => {
-    await sim.close();
-    await gateway.close();
-  });
+  // A polling account, as Switchboard's `ingest: "poll"`: no webhooks at all.
+  simulatorAgainst(gateway, { xAccounts: [{ ...X, webhook: false }] }, (started) => (sim = started));
 
   const mentions = (params: Record<string, string> = {}) =>
     xClient(sim).v2.get<Timeline>(`users/${X.userId}/mentions`, params);

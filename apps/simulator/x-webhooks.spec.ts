@@ -1,27 +1,12 @@
-import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
-import { at, FakeGateway, str, X, xClient, xSignatureValid } from './testing/test-kit';
+import { at, FakeGateway, str, X, xClient, xSignatureValid, simulatorAgainst } from './testing/test-kit';
 import { xaaEventUuid } from './xaa';
 
 describe('X webhooks', () => {
   const gateway = new FakeGateway();
   let sim: Simulator;
 
-  beforeAll(async () => {
-    await gateway.start();
-    sim = await startSimulator({ port: 0, gatewayUrl: gateway.url, config: { retryScheduleMs: [] } });
-  });
-
-  afterEach(async () => {
-    await sim.idle();
-    sim.reset();
-    gateway.reset();
-  });
-
-  afterAll(async () => {
-    await sim.close();
-    await gateway.close();
-  });
+  simulatorAgainst(gateway, { retryScheduleMs: [] }, (started) => (sim = started));
 
   /** The last webhook the gateway received, parsed, after checking its signature. */
   function lastWebhook(): unknown {

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { threadDeletedSignal } from '@switchboard/contracts';
-import type { Dispatcher } from '@switchboard/interactions';
+import { signalThreadDeleted, type Dispatcher } from '@switchboard/interactions';
 import { ensureXPoller, type XPoller } from '@switchboard/ingest';
 import type { Logger } from '@switchboard/observability';
 import { queryRows } from '@switchboard/persistence';
@@ -54,10 +53,9 @@ export class WorkerMaintenance {
     );
     for (const row of rows) {
       // One run gone (terminated by hand, say) must not keep the others from hearing.
-      await this.temporal.workflow
-        .getHandle(row.workflow_id)
-        .signal(threadDeletedSignal, { interactionId: row.id })
-        .catch((error: unknown) => this.logger.warn({ err: error, interactionId: row.id }, 'could not re-signal'));
+      await signalThreadDeleted(this.temporal, { interactionId: row.id, workflowId: row.workflow_id }).catch(
+        (error: unknown) => this.logger.warn({ err: error, interactionId: row.id }, 'could not re-signal'),
+      );
     }
   }
 

@@ -73,3 +73,8 @@ export const DEFAULT_AGENT_CAPACITY: AgentCapacity = { conversation: 3, directMe
 export function capacityKey(type: InteractionType): keyof AgentCapacity {
   return type === InteractionType.CONVERSATION ? 'conversation' : 'directMessage';
 }
+
+/** Public posts, comments and tweets are conversations; Messenger and X DMs are direct messages. */
+export function interactionTypeOf(visibility: Visibility): InteractionType {
+  return visibility === Visibility.PUBLIC ? InteractionType.CONVERSATION : InteractionType.DIRECT_MESSAGE;
+}

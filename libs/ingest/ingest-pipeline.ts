@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { threadDeletedSignal } from '@switchboard/contracts';
+import { signalThreadDeleted } from '@switchboard/interactions';
 import type { Logger } from '@switchboard/observability';
 import type { NormalizedEvent } from '@switchboard/platforms';
 import type { MessageRouter } from './message-router';
@@ -56,10 +56,8 @@ export class IngestPipeline {
     return outcome;
   }
 
-  private async signalThreadDeleted(target: { interactionId: string; workflowId: string }): Promise<void> {
-    await this.temporal.workflow
-      .getHandle(target.workflowId)
-      .signal(threadDeletedSignal, { interactionId: target.interactionId });
+  private signalThreadDeleted(target: { interactionId: string; workflowId: string }): Promise<void> {
+    return signalThreadDeleted(this.temporal, target);
   }
 }
 

@@ -4,10 +4,11 @@ import {
   agentReplySignal,
   customerMessageSignal,
   InteractionState,
-  InteractionType,
+  interactionTypeOf,
   interactionWorkflowId,
-  Visibility,
+  type InteractionType,
   type Platform,
+  type Visibility,
 } from '@switchboard/contracts';
 import { signalInteraction, type OpenInteraction } from '@switchboard/interactions';
 import type { Logger } from '@switchboard/observability';
@@ -45,10 +46,6 @@ export interface RouteHint {
   conversationKey: string;
   text: string | null;
   type: InteractionType;
-}
-
-export function interactionTypeOf(visibility: Visibility): InteractionType {
-  return visibility === Visibility.PUBLIC ? InteractionType.CONVERSATION : InteractionType.DIRECT_MESSAGE;
 }
 
 /** How long a router trusts its copy of an account's channels (a change through this process clears it). */

@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { BUS_CHANNEL, InteractionType, Platform } from '@switchboard/contracts';
+import { BUS_CHANNEL, InteractionType, interactionTypeOf, Platform } from '@switchboard/contracts';
 import { openInteractionOnThread } from '@switchboard/interactions';
 import { queryOne, queryRows } from '@switchboard/persistence';
 import type { MessageEvent, NormalizedEvent } from '@switchboard/platforms';
-import { interactionTypeOf, type RouteHint } from './message-router';
+import type { RouteHint } from './message-router';
 
 type ChangeEvent = Exclude<NormalizedEvent, MessageEvent>;
 
@@ -22,6 +22,8 @@ export interface StoreOutcome {
   /** The deadline came before every event was stored: the delivery must be refused, the platform will retry it. */
   incomplete?: boolean;
 }
+
+const emptyOutcome = (): StoreOutcome => ({ created: [], outbound: 0, changes: 0, abandoned: [], profiles: [] });
 
 /** A Messenger profile is asked for at most this often per customer (it rarely changes; the API is rate limited). */
 const PROFILE_REFRESH = '1 day';
@@ -117,7 +119,7 @@ export class MessageStore {
     accounts: ReadonlyMap<string, string>,
     deadlineAt = Number.POSITIVE_INFINITY,
   ): Promise<StoreOutcome> {
-    const outcome: StoreOutcome = { created: [], outbound: 0, changes: 0, abandoned: [], profiles: [] };
+    const outcome = emptyOutcome();
     for (const event of events) {
       if (Date.now() > deadlineAt) {
         outcome.incomplete = true;
@@ -215,7 +217,7 @@ export class MessageStore {
          JOIN messages m ON m.platform = p.platform AND m.platform_message_id = p.platform_message_id
         LIMIT 100`,
     );
-    const outcome: StoreOutcome = { created: [], outbound: 0, changes: 0, abandoned: [], profiles: [] };
+    const outcome = emptyOutcome();
     for (const row of due) await this.applyPending(row.platform, row.platform_message_id, outcome);
     return due.length;
   }

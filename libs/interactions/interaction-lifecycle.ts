@@ -25,6 +25,7 @@ interface LockedInteraction {
   agent_id: string | null;
   workgroup_id: string | null;
   offer_id: string | null;
+  thread_deleted_at: Date | null;
 }
 
 /**
@@ -40,7 +41,7 @@ export class InteractionLifecycle {
   private async lock(manager: EntityManager, interactionId: string): Promise<LockedInteraction> {
     const row = await queryOne<LockedInteraction>(
       manager,
-      'SELECT id, state, agent_id, workgroup_id, offer_id FROM interactions WHERE id = $1 FOR UPDATE',
+      'SELECT id, state, agent_id, workgroup_id, offer_id, thread_deleted_at FROM interactions WHERE id = $1 FOR UPDATE',
       [interactionId],
     );
     if (!row) throw new TransitionConflictError(`interaction ${interactionId} does not exist`);
@@ -117,11 +118,7 @@ export class InteractionLifecycle {
         `UPDATE users SET status = 'away', status_changed_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
         [row.agent_id, AgentStatus.AVAILABLE],
       );
-      await publish(manager, {
-        kind: 'interaction',
-        interactionId: row.id,
-        ...(row.agent_id ? { alsoNotify: [row.agent_id] } : {}),
-      });
+      await publishLeaving(manager, row);
       if (away.length > 0 && row.agent_id) await publish(manager, { kind: 'agent', agentId: row.agent_id });
       return row;
     });
@@ -184,11 +181,7 @@ export class InteractionLifecycle {
         workgroupId: input.toWorkgroupId ?? row.workgroup_id,
         data: { fromWorkgroupId: row.workgroup_id, toWorkgroupId: input.toWorkgroupId, toAgentId: input.toAgentId },
       });
-      await publish(manager, {
-        kind: 'interaction',
-        interactionId: row.id,
-        ...(row.agent_id ? { alsoNotify: [row.agent_id] } : {}),
-      });
+      await publishLeaving(manager, row);
     });
   }
 
@@ -257,12 +250,7 @@ export class InteractionLifecycle {
       const locked = await this.lock(manager, input.interactionId);
       if (locked.state !== InteractionState.QUEUED && locked.state !== InteractionState.OFFERED) return null;
       // A message that joined since the deletion cleared the mark: the customer is still there.
-      const marked = await queryOne<{ id: string }>(
-        manager,
-        'SELECT id FROM interactions WHERE id = $1 AND thread_deleted_at IS NOT NULL',
-        [locked.id],
-      );
-      if (!marked) return null;
+      if (!locked.thread_deleted_at) return null;
       await manager.query(
         `UPDATE interactions
             SET state = 'completed', completed_at = now(), end_reason = 'abandoned', agent_id = NULL, offer_id = NULL,
@@ -278,11 +266,7 @@ export class InteractionLifecycle {
         workgroupId: locked.workgroup_id,
         data: { reason: input.reason, was: locked.state },
       });
-      await publish(manager, {
-        kind: 'interaction',
-        interactionId: locked.id,
-        ...(locked.agent_id ? { alsoNotify: [locked.agent_id] } : {}),
-      });
+      await publishLeaving(manager, locked);
       return locked;
     });
     if (!row) return { abandoned: false };
@@ -298,4 +282,13 @@ export class InteractionLifecycle {
     );
     if (agent) await this.dispatcher.dispatch(agent.workgroup_ids);
   }
+}
+
+/** The interaction changed and is no longer its agent's: that agent hears of it too (their offer or work is gone). */
+function publishLeaving(manager: EntityManager, row: LockedInteraction): Promise<void> {
+  return publish(manager, {
+    kind: 'interaction',
+    interactionId: row.id,
+    ...(row.agent_id ? { alsoNotify: [row.agent_id] } : {}),
+  });
 }

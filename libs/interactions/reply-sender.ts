@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DeliveryStatus, InteractionType, Platform, Visibility } from '@switchboard/contracts';
 import {
+  pgErrorCode,
   publish,
   queryOne,
   type FacebookCredentials,
@@ -156,7 +157,7 @@ export class ReplySender {
     } catch (error) {
       // The platform's echo of this reply was being stored at the same moment and now holds the id: it gives way on
       // the second try. The send itself succeeded and must never be repeated because its bookkeeping failed.
-      if (!isUniqueViolation(error)) throw error;
+      if (pgErrorCode(error) !== UNIQUE_VIOLATION) throw error;
       return this.recordOnce(messageId, result);
     }
   }
@@ -190,11 +191,7 @@ export class ReplySender {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.code;
-  const driverCode = (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
-  return code === '23505' || driverCode === '23505';
-}
+const UNIQUE_VIOLATION = '23505';
 
 /** The provisional key of a Messenger thread opened by a private reply to a comment, before Meta names the PSID. */
 export function pendingPrivateReplyKey(pageId: string, commentId: string): string {

@@ -6,6 +6,7 @@ import {
   OPEN_INTERACTION_STATES,
   SearchAttributes,
   TASK_QUEUE,
+  threadDeletedSignal,
   type InteractionType,
   type CustomerMessageSignal,
   type InteractionWorkflowInput,
@@ -94,4 +95,14 @@ export async function signalInteraction(
       ...(input.connectedAgentName ? [{ key: SearchAttributes.Agent, value: input.connectedAgentName }] : []),
     ],
   });
+}
+
+/** Tells an interaction's workflow that the customer deleted its thread (repeating it is harmless). */
+export async function signalThreadDeleted(
+  client: Client,
+  target: { interactionId: string; workflowId: string },
+): Promise<void> {
+  await client.workflow
+    .getHandle(target.workflowId)
+    .signal(threadDeletedSignal, { interactionId: target.interactionId });
 }

@@ -38,3 +38,10 @@ export async function queryOne<T>(
   const rows = await queryRows<T>(executor, sql, params);
   return rows[0] ?? null;
 }
+
+/** The SQLSTATE of a PostgreSQL error, whether pg raised it or TypeORM wrapped it (`driverError`). */
+export function pgErrorCode(error: unknown): string | null {
+  const raised = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = raised?.driverError?.code ?? raised?.code;
+  return typeof code === 'string' ? code : null;
+}

@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { pgErrorCode } from '@switchboard/persistence';
 import { ApiError } from '../core/api-error';
 
 /** Turns PostgreSQL constraint violations into 409s that say what clashed. */
@@ -7,10 +8,11 @@ export async function mapConstraintErrors<T>(work: () => Promise<T>): Promise<T>
     return await work();
   } catch (error) {
     if (error instanceof QueryFailedError) {
-      const driver = error.driverError as { code?: string; detail?: string; constraint?: string };
-      if (driver.code === '23505') throw ApiError.conflict('already exists', [driver.detail ?? driver.constraint]);
+      const driver = error.driverError as { detail?: string; constraint?: string };
+      const code = pgErrorCode(error);
+      if (code === '23505') throw ApiError.conflict('already exists', [driver.detail ?? driver.constraint]);
       // 23503: a foreign key violation; 23001: the same from an ON DELETE RESTRICT reference.
-      if (driver.code === '23503' || driver.code === '23001') {
+      if (code === '23503' || code === '23001') {
         throw ApiError.conflict('still referenced by other records', [driver.detail ?? driver.constraint]);
       }
     }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import type { ITwitterApiClientPlugin } from 'twitter-api-v2';
 import { SIMULATOR_DEFAULTS } from '../defaults';
-import type { Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../simulator';
+import type { SimulatorConfigPatch } from '../types';
 
 /*
  * Helpers shared by the simulator's in-process specs: a stand-in gateway that records webhooks, an X client wired to
@@ -198,4 +199,30 @@ export async function eventually(check: () => boolean, timeoutMs = 3000): Promis
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A simulator sending to a fresh fake gateway for one `describe`: started before its tests, drained and reset after
+ * each, closed at the end. `use` receives the simulator once it is running.
+ */
+export function simulatorAgainst(
+  gateway: FakeGateway,
+  config: SimulatorConfigPatch,
+  use: (sim: Simulator) => void,
+): void {
+  let sim: Simulator | null = null;
+  beforeAll(async () => {
+    await gateway.start();
+    sim = await startSimulator({ port: 0, gatewayUrl: gateway.url, config });
+    use(sim);
+  });
+  afterEach(async () => {
+    await sim?.idle();
+    sim?.reset();
+    gateway.reset();
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await gateway.close();
+  });
 }

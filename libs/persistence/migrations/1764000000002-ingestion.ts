@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Issue 3's ingestion:
  * - `messages.external`: an outbound message written outside Switchboard (the Page Inbox, the brand's X app, or a
- *   platform echo not yet matched to our reply); `hidden_at`: a Page moderator hid the comment.
+ *   platform echo not yet matched to our reply); `hidden_at`: a Page moderator hid the comment;
+ *   `hidden_changed_at`: when that last changed, so a late hide or unhide cannot undo a newer one.
  * - `customers.profile_checked_at`: when the Messenger profile was last asked for, so it is asked at most daily.
  * - `interactions.thread_deleted_at`: the customer deleted the thread while it waited; the worker ends it as abandoned.
  * - `poll_cursors`: where each polled X account's mention and DM timelines were read up to.
@@ -16,6 +17,7 @@ export class Ingestion1764000000002 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE messages ADD COLUMN external boolean NOT NULL DEFAULT false`);
     await q.query(`ALTER TABLE messages ADD COLUMN hidden_at timestamptz`);
+    await q.query(`ALTER TABLE messages ADD COLUMN hidden_changed_at timestamptz`);
     await q.query(`ALTER TABLE customers ADD COLUMN profile_checked_at timestamptz`);
     await q.query(`ALTER TABLE interactions ADD COLUMN thread_deleted_at timestamptz`);
     await q.query(`
@@ -49,6 +51,7 @@ export class Ingestion1764000000002 implements MigrationInterface {
     await q.query(`DROP INDEX ix_interactions_thread_deleted`);
     await q.query(`ALTER TABLE interactions DROP COLUMN thread_deleted_at`);
     await q.query(`ALTER TABLE customers DROP COLUMN profile_checked_at`);
+    await q.query(`ALTER TABLE messages DROP COLUMN hidden_changed_at`);
     await q.query(`ALTER TABLE messages DROP COLUMN hidden_at`);
     await q.query(`ALTER TABLE messages DROP COLUMN external`);
   }

@@ -2,8 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The database half of routing a customer message, in one round trip: lock the message, join the thread's open
- * interaction, or open one as the caller's channel decision says (`p_channel` null: no channel takes the account),
- * record the reporting event, notify the gateways. Hundreds of messages a second pass through it, most of them
+ * interaction (a customer writing again clears a thread deletion), or open one as the caller's channel decision says
+ * (`p_channel` null: no channel takes the account; the workflow id is `p_workflow_prefix` + the locked message's
+ * conversation key), record the reporting event, notify the gateways. Hundreds of messages a second pass through it, most of them
  * filtered, so one statement instead of a transaction of six matters.
  *
  * Returns one row: `skip` (routed already, or being routed by another process), `done` (nothing for Temporal), or
@@ -16,7 +17,7 @@ export class RouteFunction1764000000003 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION sb_route_message(
         p_message uuid, p_channel uuid, p_filtered boolean, p_workgroup uuid, p_priority integer, p_skills jsonb,
-        p_workflow_id text)
+        p_workflow_prefix text)
       RETURNS TABLE (outcome text, interaction_id uuid, interaction_type text, interaction_state text,
                      workflow_id text)
       LANGUAGE plpgsql AS $fn$
@@ -63,7 +64,7 @@ export class RouteFunction1764000000003 implements MigrationInterface {
                   CASE WHEN p_filtered THEN 'filtered' ELSE 'queued' END,
                   CASE WHEN p_filtered THEN NULL ELSE p_workgroup END, p_priority, p_skills, m.customer_id,
                   CASE WHEN p_filtered THEN NULL ELSE now() END,
-                  CASE WHEN p_filtered THEN NULL ELSE p_workflow_id END)
+                  CASE WHEN p_filtered THEN NULL ELSE p_workflow_prefix || m.conversation_key END)
           ON CONFLICT (platform, conversation_key) WHERE state IN ('queued', 'offered', 'connected', 'wrapup')
           DO NOTHING
           RETURNING id, type, state, workflow_id INTO target;
@@ -90,6 +91,11 @@ export class RouteFunction1764000000003 implements MigrationInterface {
               RETURN;
             END IF;
           END IF;
+        END IF;
+
+        -- A customer writing again on a thread marked deleted is still there: the interaction is not abandoned.
+        IF NOT opened THEN
+          UPDATE interactions SET thread_deleted_at = NULL WHERE id = target.id AND thread_deleted_at IS NOT NULL;
         END IF;
 
         -- Joining an open interaction needs nothing from Temporal: its workflow was started by the message that
