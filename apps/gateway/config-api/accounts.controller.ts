@@ -68,7 +68,15 @@ class UpdateAccountDto {
   @ApiPropertyOptional(SECRET) @IsOptional() @IsString() @MinLength(1) consumerSecret?: string;
   @ApiPropertyOptional(SECRET) @IsOptional() @IsString() @MinLength(1) accessToken?: string;
   @ApiPropertyOptional(SECRET) @IsOptional() @IsString() @MinLength(1) accessTokenSecret?: string;
-  @ApiPropertyOptional({ enum: IngestMode }) @IsOptional() @IsIn(Object.values(IngestMode)) ingest?: IngestMode;
+  @ApiPropertyOptional({
+    enum: IngestMode,
+    description:
+      'X only. "poll": mentions and DM events are read through the X API by a durable poller with a stored cursor ' +
+      '(X_POLL_MENTIONS_SECONDS / X_POLL_DM_SECONDS), with the same results as webhooks; default "webhook".',
+  })
+  @IsOptional()
+  @IsIn(Object.values(IngestMode))
+  ingest?: IngestMode;
 }
 
 export function accountView(a: AccountEntity) {

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -68,6 +75,14 @@ export class InteractionsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({
+    description:
+      'The interaction (`endReason` "abandoned" when the customer deleted the thread while it waited), its whole ' +
+      'thread in `messages[]` and the customer with earlier interactions. A message has `direction` (inbound: the ' +
+      "customer; outbound: ours), `external` (outbound written outside Switchboard, e.g. in Meta's Page Inbox), " +
+      '`text` with earlier versions in `revisions[]`, `attachments[]` ({type, url}), `deletedAt`, `hiddenAt` (hidden ' +
+      'by a Page moderator) and, for replies, `deliveryStatus` / `deliveryError`.',
+  })
   async get(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string) {
     return this.interactions.detail(user, id);
   }
