@@ -23,6 +23,10 @@ const isFacebook = (o: AccountDto) => o.platform === Platform.FACEBOOK;
 const isTwitter = (o: AccountDto) => o.platform === Platform.TWITTER;
 const SECRET = { writeOnly: true, description: 'write-only: never returned' };
 
+const INGEST_DESCRIPTION =
+  'X only. "poll": mentions and DM events are read through the X API by a durable poller with a stored cursor ' +
+  '(X_POLL_MENTIONS_SECONDS / X_POLL_DM_SECONDS), with the same results as webhooks.';
+
 /** One body for both platforms; `platform` says which fields are required. Secrets are write-only. */
 export class AccountDto {
   @ApiProperty({ enum: Platform }) @IsEnum(Platform) platform!: Platform;
@@ -51,7 +55,7 @@ export class AccountDto {
   @ApiPropertyOptional(SECRET) @ValidateIf(isTwitter) @IsString() @MinLength(1) consumerSecret?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isTwitter) @IsString() @MinLength(1) accessToken?: string;
   @ApiPropertyOptional(SECRET) @ValidateIf(isTwitter) @IsString() @MinLength(1) accessTokenSecret?: string;
-  @ApiPropertyOptional({ enum: IngestMode, default: IngestMode.WEBHOOK })
+  @ApiPropertyOptional({ enum: IngestMode, default: IngestMode.WEBHOOK, description: INGEST_DESCRIPTION })
   @IsOptional()
   @IsIn(Object.values(IngestMode))
   ingest?: IngestMode;
@@ -68,12 +72,7 @@ class UpdateAccountDto {
   @ApiPropertyOptional(SECRET) @IsOptional() @IsString() @MinLength(1) consumerSecret?: string;
   @ApiPropertyOptional(SECRET) @IsOptional() @IsString() @MinLength(1) accessToken?: string;
   @ApiPropertyOptional(SECRET) @IsOptional() @IsString() @MinLength(1) accessTokenSecret?: string;
-  @ApiPropertyOptional({
-    enum: IngestMode,
-    description:
-      'X only. "poll": mentions and DM events are read through the X API by a durable poller with a stored cursor ' +
-      '(X_POLL_MENTIONS_SECONDS / X_POLL_DM_SECONDS), with the same results as webhooks; default "webhook".',
-  })
+  @ApiPropertyOptional({ enum: IngestMode, description: INGEST_DESCRIPTION })
   @IsOptional()
   @IsIn(Object.values(IngestMode))
   ingest?: IngestMode;
