@@ -285,7 +285,7 @@ async function main(): Promise<void> {
     const doubled = Number(
       (
         await db.query<{ n: string }>(
-          `SELECT count(*) AS n FROM (SELECT platform, conversation_key FROM interactions
+          `SELECT count(*) AS n FROM (SELECT account_id, conversation_key FROM interactions
              WHERE state IN ('queued','offered','connected','wrapup') GROUP BY 1, 2 HAVING count(*) > 1) d`,
         )
       ).rows[0]?.n,

@@ -14,10 +14,10 @@ export const SearchAttributes = {
 
 export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SearchAttributes) as (keyof typeof SearchAttributes)[];
 
-/** Deterministic per thread, so concurrent deliveries of one conversation land in one workflow. */
-export function interactionWorkflowId(platform: Platform, conversationKey: string): string {
-  return `interaction-${platform}-${conversationKey}`;
-}
+/*
+ * Interaction workflow ids are chosen by PostgreSQL (`sb_workflow_id`, migration AccountScope) when the interaction
+ * is opened, and read from its row ever after: `interaction-<platform>-<conversation key>`.
+ */
 
 /** One poller per X account set to `ingest: "poll"`. */
 export function xPollerWorkflowId(accountId: string): string {

@@ -5,7 +5,6 @@ import {
   customerMessageSignal,
   InteractionState,
   interactionTypeOf,
-  interactionWorkflowId,
   type InteractionType,
   type Platform,
   type Visibility,
@@ -166,20 +165,14 @@ export class MessageRouter {
     if (!hint) return;
     const decision = selectChannel(await this.channelsOf(hint.accountId), hint.accountId, hint.type, hint.text);
     const chosen = decision.kind === 'unrouted' ? null : decision.channel;
-    const step = await queryOne<RouteRow>(
-      this.dataSource,
-      'SELECT * FROM sb_route_message($1, $2, $3, $4, $5, $6, $7)',
-      [
-        messageId,
-        chosen?.id ?? null,
-        decision.kind === 'filtered',
-        decision.kind === 'route' ? decision.workgroupId : null,
-        chosen?.priority ?? 0,
-        JSON.stringify(chosen?.skills ?? {}),
-        // The function appends the locked message's own conversation key (a rekey may have moved it since the hint).
-        interactionWorkflowId(hint.platform, ''),
-      ],
-    );
+    const step = await queryOne<RouteRow>(this.dataSource, 'SELECT * FROM sb_route_message($1, $2, $3, $4, $5, $6)', [
+      messageId,
+      chosen?.id ?? null,
+      decision.kind === 'filtered',
+      decision.kind === 'route' ? decision.workgroupId : null,
+      chosen?.priority ?? 0,
+      JSON.stringify(chosen?.skills ?? {}),
+    ]);
     if (step?.outcome !== 'deliver' || !step.interaction_id || !step.workflow_id) return;
     await this.deliver({
       interaction: {

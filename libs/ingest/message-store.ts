@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { BUS_CHANNEL, InteractionType, interactionTypeOf, Platform } from '@switchboard/contracts';
 import { openInteractionOnThread } from '@switchboard/interactions';
 import { queryOne, queryRows } from '@switchboard/persistence';
-import type { MessageEvent, NormalizedEvent } from '@switchboard/platforms';
+import { hasWellFormedIds, type MessageEvent, type NormalizedEvent } from '@switchboard/platforms';
 import type { RouteHint } from './message-router';
 
 type ChangeEvent = Exclude<NormalizedEvent, MessageEvent>;
@@ -36,14 +36,15 @@ type PendingChange =
 /**
  * The thread of a message: a reply joins the thread of the message it answers when that message is a customer's, or
  * ours inside a thread; a brand's original post is not a thread (every customer answering it starts a conversation
- * of their own). $1 platform, $2 parent's platform id (null: none), $3 the key when there is no such parent.
+ * of their own). Only the account's own messages are looked at: a signature proves nothing about other accounts.
+ * Placeholders: the account, the parent's platform id (null: none), the key when there is no such parent.
  */
-const THREAD_CTE = `
+const threadCte = (account: string, parentId: string, fallbackKey: string) => `
   parent AS (
     SELECT conversation_key, (direction = 'outbound' AND external AND in_reply_to IS NULL) AS brand_post
-      FROM messages WHERE platform = $1 AND platform_message_id = $2
+      FROM messages WHERE account_id = ${account}::uuid AND platform_message_id = ${parentId}::text
   ),
-  thread AS (SELECT COALESCE((SELECT conversation_key FROM parent WHERE NOT brand_post), $3::text) AS key)`;
+  thread AS (SELECT COALESCE((SELECT conversation_key FROM parent WHERE NOT brand_post), ${fallbackKey}::text) AS key)`;
 
 /**
  * A customer's message in one statement: thread, customer upsert, insert-or-ignore. It is atomic on its own, and one
@@ -51,7 +52,7 @@ const THREAD_CTE = `
  * right after, in a transaction of their own (a later snapshot, so none kept meanwhile is missed).
  */
 const INSERT_INBOUND = `
-  WITH ${THREAD_CTE},
+  WITH ${threadCte('$4', '$2', '$3')},
   customer AS (
     INSERT INTO customers (platform, platform_user_id, handle, name, followers, profile_url, avatar_url)
     SELECT $1::text, $9::text, $10::text, $11::text, $12::integer, $13::text, $14::text WHERE $9::text IS NOT NULL
@@ -70,28 +71,28 @@ const INSERT_INBOUND = `
                           in_reply_to, author_platform_id, customer_id, text, attachments, sent_at, raw)
     SELECT $1::text, $4::uuid, $5::text, (SELECT key FROM thread), 'inbound', $6::text, $7::text, $9::text,
            (SELECT id FROM customer), $8::text, $15::jsonb, $16::timestamptz, $17::jsonb
-    ON CONFLICT (platform, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
+    ON CONFLICT (account_id, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
     RETURNING id
   )
   SELECT (SELECT id FROM inserted) AS id, (SELECT key FROM thread) AS conversation_key,
          (SELECT id FROM customer) AS customer_id,
          COALESCE((SELECT wants_profile FROM customer), false) AS wants_profile,
-         EXISTS (SELECT 1 FROM pending_changes WHERE platform = $1 AND platform_message_id = $5) AS has_pending`;
+         EXISTS (SELECT 1 FROM pending_changes WHERE account_id = $4 AND platform_message_id = $5) AS has_pending`;
 
-/** An edit, deletion or hide, with the NOTIFY that tells the agent, in one statement. $1 platform, $2 platform id. */
+/** An edit, deletion or hide, with the NOTIFY that tells the agent, in one statement. $1 account, $2 platform id. */
 const CHANGES: Record<PendingChange['kind'], string> = {
   edit: `UPDATE messages
             SET revisions = revisions || jsonb_build_array(jsonb_build_object('text', text, 'replacedAt', $3::text)),
                 text = $4, edited_at = $3::timestamptz
-          WHERE platform = $1 AND platform_message_id = $2 AND text IS DISTINCT FROM $4
+          WHERE account_id = $1 AND platform_message_id = $2 AND text IS DISTINCT FROM $4
             AND (edited_at IS NULL OR edited_at <= $3::timestamptz)
           RETURNING id`,
   delete: `UPDATE messages SET deleted_at = $3::timestamptz
-            WHERE platform = $1 AND platform_message_id = $2 AND deleted_at IS NULL
+            WHERE account_id = $1 AND platform_message_id = $2 AND deleted_at IS NULL
             RETURNING id`,
   hide: `UPDATE messages SET hidden_at = CASE WHEN $4::boolean THEN $3::timestamptz END,
                               hidden_changed_at = $3::timestamptz
-          WHERE platform = $1 AND platform_message_id = $2 AND (hidden_at IS NULL) = $4::boolean
+          WHERE account_id = $1 AND platform_message_id = $2 AND (hidden_at IS NULL) = $4::boolean
             AND (hidden_changed_at IS NULL OR hidden_changed_at <= $3::timestamptz)
           RETURNING id`,
 };
@@ -102,8 +103,10 @@ const notifying = (update: string) => `
     FROM changed`;
 
 /**
- * Stores platform events durably, each platform message exactly once: a unique (platform, platform id) index with
- * insert-or-ignore, so redeliveries, concurrent deliveries and webhook-plus-poll overlaps all collapse into one row.
+ * Stores platform events durably, each platform message exactly once per account: a unique (account, platform id)
+ * index with insert-or-ignore, so redeliveries, concurrent deliveries and webhook-plus-poll overlaps all collapse into
+ * one row. Everything an event does stays inside the account it was delivered for (the one whose secret signed it):
+ * the edits, deletions and hides it applies, the thread it joins, the interaction it opens or joins.
  * Customer messages become the router's work; the account's own words (echoes, replies written in the platform's
  * own inbox, brand posts) are recorded as outbound, in their thread, and never routed.
  *
@@ -113,7 +116,11 @@ const notifying = (update: string) => `
 export class MessageStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** `accounts`: our account id per `${platform}:${platform account id}`; events of other accounts are dropped. */
+  /**
+   * `accounts`: our account id per `${platform}:${platform account id}`; events of other accounts are dropped, and so
+   * are messages written by another of our accounts (stored as that account's own words where they belong) and
+   * events whose ids are not of the platform's form.
+   */
   async store(
     events: NormalizedEvent[],
     accounts: ReadonlyMap<string, string>,
@@ -126,9 +133,12 @@ export class MessageStore {
         break;
       }
       const accountId = accounts.get(`${event.platform}:${event.accountPlatformId}`);
-      if (!accountId) continue;
-      if (event.kind === 'message') await this.storeMessage(accountId, event, outcome);
-      else if (await this.applyChange(event.platform, event.platformMessageId, pendingForm(event), outcome)) {
+      if (!accountId || !hasWellFormedIds(event)) continue;
+      if (event.kind === 'message') {
+        const author = event.author?.platformUserId;
+        if (!event.fromAccount && author && accounts.has(`${event.platform}:${author}`)) continue;
+        await this.storeMessage(accountId, event, outcome);
+      } else if (await this.applyChange(accountId, event.platformMessageId, pendingForm(event), outcome)) {
         outcome.changes += 1;
       }
     }
@@ -137,9 +147,9 @@ export class MessageStore {
 
   private async storeMessage(accountId: string, event: MessageEvent, outcome: StoreOutcome): Promise<void> {
     // An X edit is a new post naming the original: it changes the stored original instead of starting anything.
-    if (event.editOf && (await this.exists(event.platform, event.editOf))) {
+    if (event.editOf && (await this.exists(accountId, event.editOf))) {
       const edit = { kind: 'edit', text: event.text, at: event.sentAt } as const;
-      if (await this.applyChange(event.platform, event.editOf, edit, outcome)) outcome.changes += 1;
+      if (await this.applyChange(accountId, event.editOf, edit, outcome)) outcome.changes += 1;
       return;
     }
     if (event.fromAccount) {
@@ -186,22 +196,22 @@ export class MessageStore {
     const messenger = event.platform === Platform.FACEBOOK && event.type === InteractionType.DIRECT_MESSAGE;
     if (row.wants_profile && messenger && row.customer_id) outcome.profiles.push(row.customer_id);
     // A change kept while this statement ran is not seen here; its sender re-checks, and the sweep is the last net.
-    if (row.has_pending) await this.applyPending(event.platform, event.platformMessageId, outcome);
+    if (row.has_pending) await this.applyPending(accountId, event.platformMessageId, outcome);
   }
 
   /**
    * Applies, in one transaction, the changes kept for a message now stored: a crash rolls the claim back and the
    * sweep applies them later. Oldest first, by the platform's time.
    */
-  private async applyPending(platform: Platform, platformMessageId: string, outcome: StoreOutcome): Promise<void> {
+  private async applyPending(accountId: string, platformMessageId: string, outcome: StoreOutcome): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const pending = await queryRows<{ change: PendingChange }>(
         manager,
-        `DELETE FROM pending_changes WHERE platform = $1 AND platform_message_id = $2 RETURNING change`,
-        [platform, platformMessageId],
+        `DELETE FROM pending_changes WHERE account_id = $1 AND platform_message_id = $2 RETURNING change`,
+        [accountId, platformMessageId],
       );
       pending.sort((a, b) => Date.parse(a.change.at) - Date.parse(b.change.at));
-      for (const { change } of pending) await this.change(manager, platform, platformMessageId, change, outcome);
+      for (const { change } of pending) await this.change(manager, accountId, platformMessageId, change, outcome);
     });
   }
 
@@ -211,22 +221,22 @@ export class MessageStore {
    */
   async sweepPending(): Promise<number> {
     await queryRows(this.dataSource, `DELETE FROM pending_changes WHERE received_at < now() - interval '7 days'`);
-    const due = await queryRows<{ platform: Platform; platform_message_id: string }>(
+    const due = await queryRows<{ account_id: string; platform_message_id: string }>(
       this.dataSource,
-      `SELECT DISTINCT p.platform, p.platform_message_id FROM pending_changes p
-         JOIN messages m ON m.platform = p.platform AND m.platform_message_id = p.platform_message_id
+      `SELECT DISTINCT p.account_id, p.platform_message_id FROM pending_changes p
+         JOIN messages m ON m.account_id = p.account_id AND m.platform_message_id = p.platform_message_id
         LIMIT 100`,
     );
     const outcome = emptyOutcome();
-    for (const row of due) await this.applyPending(row.platform, row.platform_message_id, outcome);
+    for (const row of due) await this.applyPending(row.account_id, row.platform_message_id, outcome);
     return due.length;
   }
 
-  private async exists(platform: Platform, platformMessageId: string): Promise<boolean> {
+  private async exists(accountId: string, platformMessageId: string): Promise<boolean> {
     const row = await queryOne<{ id: string }>(
       this.dataSource,
-      'SELECT id FROM messages WHERE platform = $1 AND platform_message_id = $2',
-      [platform, platformMessageId],
+      'SELECT id FROM messages WHERE account_id = $1 AND platform_message_id = $2',
+      [accountId, platformMessageId],
     );
     return row !== null;
   }
@@ -237,32 +247,36 @@ export class MessageStore {
    * thread's open interaction, so the agent sees what was answered elsewhere.
    */
   private async insertOutbound(accountId: string, event: MessageEvent): Promise<boolean> {
-    if (await this.exists(event.platform, event.platformMessageId)) return false;
+    if (await this.exists(accountId, event.platformMessageId)) return false;
     const thread = event.thread;
-    const keyRow = await queryOne<{ key: string }>(this.dataSource, `WITH ${THREAD_CTE} SELECT key FROM thread`, [
-      event.platform,
-      thread.kind === 'reply' ? thread.inReplyToPlatformId : null,
-      thread.kind === 'reply' ? thread.fallbackKey : thread.conversationKey,
-    ]);
+    const keyRow = await queryOne<{ key: string }>(
+      this.dataSource,
+      `WITH ${threadCte('$1', '$2', '$3')} SELECT key FROM thread`,
+      [
+        accountId,
+        thread.kind === 'reply' ? thread.inReplyToPlatformId : null,
+        thread.kind === 'reply' ? thread.fallbackKey : thread.conversationKey,
+      ],
+    );
     const conversationKey = (keyRow as { key: string }).key;
     return this.dataSource.transaction(async (manager) => {
       const inFlight = await queryOne<{ id: string }>(
         manager,
         `SELECT id FROM messages
-          WHERE platform = $1 AND conversation_key = $2 AND direction = 'outbound' AND NOT external
+          WHERE account_id = $1 AND conversation_key = $2 AND direction = 'outbound' AND NOT external
             AND delivery_status = 'pending' AND platform_message_id IS NULL AND text IS NOT DISTINCT FROM $3
           LIMIT 1`,
-        [event.platform, conversationKey, event.text],
+        [accountId, conversationKey, event.text],
       );
       if (inFlight) return false;
-      const open = await openInteractionOnThread(manager, event.platform, conversationKey);
+      const open = await openInteractionOnThread(manager, accountId, conversationKey);
       const inserted = await queryRows<{ id: string }>(
         manager,
         `INSERT INTO messages (platform, account_id, platform_message_id, conversation_key, direction, visibility,
                                in_reply_to, author_platform_id, text, attachments, sent_at, raw, external,
                                delivery_status, routed_at, interaction_id)
          VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10, $11, true, 'sent', now(), $12)
-         ON CONFLICT (platform, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
+         ON CONFLICT (account_id, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING
          RETURNING id`,
         [
           event.platform,
@@ -295,25 +309,26 @@ export class MessageStore {
    * promise order). True when it changed something or was kept.
    */
   private async applyChange(
-    platform: Platform,
+    accountId: string,
     platformMessageId: string,
     change: PendingChange,
     outcome: StoreOutcome,
   ): Promise<boolean> {
-    const rows = await this.change(this.dataSource, platform, platformMessageId, change, outcome);
+    const rows = await this.change(this.dataSource, accountId, platformMessageId, change, outcome);
     if (rows > 0) return true;
-    if (await this.exists(platform, platformMessageId)) return false;
+    if (await this.exists(accountId, platformMessageId)) return false;
     const kept = await queryRows<{ id: string }>(
       this.dataSource,
-      `INSERT INTO pending_changes (platform, platform_message_id, change)
-       SELECT $1, $2, $3::jsonb
-        WHERE NOT EXISTS (SELECT 1 FROM pending_changes WHERE platform = $1 AND platform_message_id = $2
+      `INSERT INTO pending_changes (platform, account_id, platform_message_id, change)
+       SELECT a.platform, a.id, $2, $3::jsonb FROM accounts a
+        WHERE a.id = $1
+          AND NOT EXISTS (SELECT 1 FROM pending_changes WHERE account_id = $1 AND platform_message_id = $2
                              AND change = $3::jsonb)
        RETURNING id`,
-      [platform, platformMessageId, JSON.stringify(change)],
+      [accountId, platformMessageId, JSON.stringify(change)],
     );
     // The message may have been stored between the update and the insert: then apply what is kept now, once.
-    if (await this.exists(platform, platformMessageId)) await this.applyPending(platform, platformMessageId, outcome);
+    if (await this.exists(accountId, platformMessageId)) await this.applyPending(accountId, platformMessageId, outcome);
     return kept.length > 0;
   }
 
@@ -323,15 +338,15 @@ export class MessageStore {
    */
   private async change(
     executor: DataSource | EntityManager,
-    platform: Platform,
+    accountId: string,
     platformMessageId: string,
     change: PendingChange,
     outcome: StoreOutcome,
   ): Promise<number> {
-    const params = [platform, platformMessageId, change.at, ...changeParams(change)];
+    const params = [accountId, platformMessageId, change.at, ...changeParams(change)];
     const rows = await queryRows<{ id: string }>(executor, notifying(CHANGES[change.kind]), params);
     // Also for a redelivered deletion: a crash may have come between marking the message and judging the thread.
-    if (change.kind === 'delete') await this.abandonIfThreadGone(executor, platform, platformMessageId, outcome);
+    if (change.kind === 'delete') await this.abandonIfThreadGone(executor, accountId, platformMessageId, outcome);
     return rows.length;
   }
 
@@ -341,7 +356,7 @@ export class MessageStore {
    */
   private async abandonIfThreadGone(
     executor: DataSource | EntityManager,
-    platform: Platform,
+    accountId: string,
     platformMessageId: string,
     outcome: StoreOutcome,
   ): Promise<void> {
@@ -350,14 +365,14 @@ export class MessageStore {
       executor,
       `UPDATE interactions i SET thread_deleted_at = now()
          FROM messages m
-        WHERE m.platform = $1 AND m.platform_message_id = $2 AND m.deleted_at IS NOT NULL
+        WHERE m.account_id = $1 AND m.platform_message_id = $2 AND m.deleted_at IS NOT NULL
           AND m.direction = 'inbound' AND i.id = m.interaction_id
           AND i.state IN ('queued', 'offered') AND i.thread_deleted_at IS NULL
           AND ((m.platform = 'facebook' AND m.platform_message_id = i.conversation_key)
                OR NOT EXISTS (SELECT 1 FROM messages o WHERE o.interaction_id = i.id AND o.direction = 'inbound'
                                  AND o.deleted_at IS NULL))
         RETURNING i.id AS interaction_id, i.workflow_id`,
-      [platform, platformMessageId],
+      [accountId, platformMessageId],
     );
     if (row?.workflow_id) outcome.abandoned.push({ interactionId: row.interaction_id, workflowId: row.workflow_id });
   }

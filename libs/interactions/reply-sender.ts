@@ -34,6 +34,7 @@ interface OutboundRow {
   conversation_key: string;
   platform: Platform;
   type: InteractionType;
+  account_id: string;
   platform_account_id: string;
   credentials_ciphertext: string;
   customer_platform_user_id: string | null;
@@ -55,7 +56,7 @@ export class ReplySender {
     const row = await queryOne<OutboundRow>(
       this.dataSource,
       `SELECT m.id, m.interaction_id, m.delivery_status, m.text, m.visibility, m.in_reply_to, m.conversation_key,
-              m.platform, i.type,
+              m.platform, i.type, m.account_id,
               a.platform_account_id, a.credentials_ciphertext, c.platform_user_id AS customer_platform_user_id
          FROM messages m
          JOIN interactions i ON i.id = m.interaction_id
@@ -120,13 +121,13 @@ export class ReplySender {
   /** Moves an escalated thread to its Messenger key, unless another open interaction already owns that key. */
   private async rekey(row: OutboundRow, conversationKey: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      if (await openInteractionOnThread(manager, row.platform, conversationKey)) return;
+      if (await openInteractionOnThread(manager, row.account_id, conversationKey)) return;
       await manager.query('UPDATE interactions SET conversation_key = $2 WHERE id = $1', [
         row.interaction_id,
         conversationKey,
       ]);
-      await manager.query('UPDATE messages SET conversation_key = $3 WHERE platform = $1 AND conversation_key = $2', [
-        row.platform,
+      await manager.query('UPDATE messages SET conversation_key = $3 WHERE account_id = $1 AND conversation_key = $2', [
+        row.account_id,
         row.conversation_key,
         conversationKey,
       ]);
@@ -134,12 +135,14 @@ export class ReplySender {
   }
 
   private async latestCustomerPost(row: OutboundRow): Promise<string | null> {
-    const latest = await latestInboundMessage(this.dataSource, row.platform, row.conversation_key, { replyable: true });
+    const latest = await latestInboundMessage(this.dataSource, row.account_id, row.conversation_key, {
+      replyable: true,
+    });
     return latest?.platform_message_id ?? null;
   }
 
   private async outsideStandardWindow(row: OutboundRow): Promise<boolean> {
-    const last = await latestInboundMessage(this.dataSource, row.platform, row.conversation_key);
+    const last = await latestInboundMessage(this.dataSource, row.account_id, row.conversation_key);
     return !last || Date.now() - new Date(last.sent_at).getTime() > MESSENGER_STANDARD_WINDOW_MS;
   }
 
@@ -169,7 +172,8 @@ export class ReplySender {
         // this reply is that message, so the echo's row gives way (the id is unique).
         await manager.query(
           `DELETE FROM messages e USING messages m
-            WHERE m.id = $1 AND e.platform = m.platform AND e.platform_message_id = $2 AND e.external AND e.id <> $1`,
+            WHERE m.id = $1 AND e.account_id = m.account_id AND e.platform_message_id = $2 AND e.external
+              AND e.id <> $1`,
           [messageId, result.platformMessageId],
         );
         await manager.query(

@@ -10,7 +10,6 @@ import {
   type InteractionType,
   type CustomerMessageSignal,
   type InteractionWorkflowInput,
-  type Platform,
 } from '@switchboard/contracts';
 import { queryOne } from '@switchboard/persistence';
 import type { interactionWorkflow } from '@switchboard/workflows';
@@ -30,7 +29,7 @@ export interface ThreadMessage {
  */
 export function latestInboundMessage(
   executor: Executor,
-  platform: Platform,
+  accountId: string,
   conversationKey: string,
   options: { replyable?: boolean } = {},
 ): Promise<ThreadMessage | null> {
@@ -38,9 +37,9 @@ export function latestInboundMessage(
   return queryOne<ThreadMessage>(
     executor,
     `SELECT platform_message_id, text, sent_at FROM messages
-      WHERE platform = $1 AND conversation_key = $2 AND direction = 'inbound' ${replyable}
+      WHERE account_id = $1 AND conversation_key = $2 AND direction = 'inbound' ${replyable}
       ORDER BY sent_at DESC LIMIT 1`,
-    [platform, conversationKey],
+    [accountId, conversationKey],
   );
 }
 
@@ -51,19 +50,35 @@ export interface OpenInteraction {
   workflow_id: string | null;
 }
 
-/** The thread's open interaction, if any (at most one, by a partial unique index); `lock` takes its row lock. */
+/**
+ * The thread's open interaction in this account, if any (at most one, by a partial unique index); `lock` takes its
+ * row lock.
+ */
 export function openInteractionOnThread(
   executor: Executor,
-  platform: Platform,
+  accountId: string,
   conversationKey: string,
   options: { lock?: boolean } = {},
 ): Promise<OpenInteraction | null> {
   return queryOne<OpenInteraction>(
     executor,
     `SELECT id, type, state, workflow_id FROM interactions
-      WHERE platform = $1 AND conversation_key = $2 AND state = ANY($3) ${options.lock ? 'FOR UPDATE' : ''}`,
-    [platform, conversationKey, OPEN_INTERACTION_STATES],
+      WHERE account_id = $1 AND conversation_key = $2 AND state = ANY($3) ${options.lock ? 'FOR UPDATE' : ''}`,
+    [accountId, conversationKey, OPEN_INTERACTION_STATES],
   );
+}
+
+/**
+ * The workflow id of a new interaction on this thread (see `sb_workflow_id`): `interaction-<platform>-<key>`, or with
+ * `~<account platform id>` when another account's open interaction holds that id.
+ */
+export async function workflowIdFor(executor: Executor, accountId: string, conversationKey: string): Promise<string> {
+  const row = await queryOne<{ id: string }>(executor, 'SELECT sb_workflow_id($1, $2) AS id', [
+    accountId,
+    conversationKey,
+  ]);
+  if (!row?.id) throw new Error(`account ${accountId} does not exist`);
+  return row.id;
 }
 
 /**

@@ -27,8 +27,21 @@ const ROOT = repoRoot();
 /**
  * The real system, started the way a user starts it (`npm start`'s launcher: embedded PostgreSQL, the Temporal dev
  * server, gateway, worker), on free ports in a fresh DATA_DIR, with the platform simulator in front of it.
+ *
+ * A port found free can be taken by another test file's processes before ours bind it (Temporal's dev server binds a
+ * few more of its own): such a start is tried again on other ports.
  */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce(env);
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
+    }
+  }
+}
+
+async function startStackOnce(env: Record<string, string>): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const [port, temporalPort, temporalUiPort, pgPort] = [
     await freePort(),

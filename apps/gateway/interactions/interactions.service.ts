@@ -7,7 +7,6 @@ import {
   disconnectUpdate,
   InteractionState,
   InteractionType,
-  interactionWorkflowId,
   Platform,
   Role,
   transferUpdate,
@@ -19,6 +18,7 @@ import {
   openInteractionOnThread,
   pendingPrivateReplyKey,
   recordEvent,
+  workflowIdFor,
 } from '@switchboard/interactions';
 import { dmConversationKey } from '@switchboard/platforms';
 import type { Logger } from '@switchboard/observability';
@@ -274,7 +274,7 @@ export class InteractionsService {
     if (!context?.platform_user_id) {
       throw ApiError.conflict('the thread has no identified customer to message privately');
     }
-    const latest = await latestInboundMessage(this.dataSource, parent.platform, parent.conversation_key, {
+    const latest = await latestInboundMessage(this.dataSource, parent.account_id, parent.conversation_key, {
       replyable: true,
     });
     if (!latest?.platform_message_id) throw ApiError.conflict('the thread has no customer message to answer privately');
@@ -284,14 +284,14 @@ export class InteractionsService {
         : pendingPrivateReplyKey(context.platform_account_id, latest.platform_message_id);
     const childId = randomUUID();
     const messageId = randomUUID();
-    const workflowId = interactionWorkflowId(parent.platform, conversationKey);
     await this.dataSource.transaction(async (manager) => {
-      const open = await openInteractionOnThread(manager, parent.platform, conversationKey);
+      const open = await openInteractionOnThread(manager, parent.account_id, conversationKey);
       if (open) {
         throw ApiError.conflict('the customer already has an open direct-message interaction', [
           { interactionId: open.id },
         ]);
       }
+      const workflowId = await workflowIdFor(manager, parent.account_id, conversationKey);
       await manager.query(
         `INSERT INTO interactions (id, type, platform, account_id, channel_id, conversation_key, state, workgroup_id,
                                    agent_id, priority, skills, parent_id, customer_id, connected_at, workflow_id)

@@ -144,7 +144,7 @@ export async function loadOfferPreview(dataSource: DataSource, interaction: Inte
           [interaction.customer_id],
         )
       : null,
-    latestInboundMessage(dataSource, interaction.platform, interaction.conversation_key),
+    latestInboundMessage(dataSource, interaction.account_id, interaction.conversation_key),
   ]);
   return {
     customer: customer && {
@@ -162,9 +162,9 @@ export async function loadThread(dataSource: DataSource, interaction: Interactio
   const rows = await queryRows<MessageRecord>(
     dataSource,
     `SELECT ${MESSAGE_COLUMNS} FROM messages m
-      WHERE m.platform = $1 AND m.conversation_key = $2
+      WHERE m.account_id = $1 AND m.conversation_key = $2
       ORDER BY m.sent_at, m.received_at`,
-    [interaction.platform, interaction.conversation_key],
+    [interaction.account_id, interaction.conversation_key],
   );
   return rows.map(messageView);
 }

@@ -2,10 +2,12 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { TransferReservation1764000000001 } from './1764000000001-transfer-reservation';
 import { Ingestion1764000000002 } from './1764000000002-ingestion';
 import { RouteFunction1764000000003 } from './1764000000003-route-function';
+import { AccountScope1764000000004 } from './1764000000004-account-scope';
 
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   TransferReservation1764000000001,
   Ingestion1764000000002,
   RouteFunction1764000000003,
+  AccountScope1764000000004,
 ];
