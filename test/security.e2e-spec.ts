@@ -1,4 +1,10 @@
+import { JwtService } from '@nestjs/jwt';
 import { Client as PgClient } from 'pg';
+import WebSocket from 'ws';
+import type { AppConfig } from '@switchboard/config';
+import { twitterSignature } from '@switchboard/platforms';
+import { jwtSecret } from '../apps/gateway/auth/auth.service';
+import { AgentSocket } from './support/agent-socket';
 import { ApiClient } from './support/api-client';
 import { ADMIN_PASSWORD, startStack, waitFor, type Stack } from './support/stack';
 import { postWebhook } from './support/webhooks';
@@ -7,6 +13,17 @@ import { postWebhook } from './support/webhooks';
 const VICTIM = { pageId: '3000000000001', secret: 'victim-app-secret' };
 const ATTACKER = { pageId: '3000000000002', secret: 'attacker-app-secret' };
 const CUSTOMER = { id: '24242424', name: 'Jane Doe' };
+const X_ACCOUNT = { userId: '4000000000001', consumerSecret: 'x-consumer-secret' };
+const SECRET_KEY = 'security-test-secret-key-0123456789';
+/** The stack believes loopback proxies, so each test can speak from an address of its own. */
+const ENV = {
+  SECRET_KEY,
+  TRUST_PROXY: 'loopback',
+  LOGIN_MAX_FAILURES_PER_USER: '5',
+  LOGIN_MAX_FAILURES_PER_ADDRESS: '12',
+  WS_MAX_CONNECTIONS_PER_USER: '3',
+};
+const from = (address: string) => ({ 'x-forwarded-for': address });
 
 let clock = 1_767_225_600;
 
@@ -60,7 +77,7 @@ describe('security: what an attacker on the internet can and cannot do', () => {
   const accounts = { victim: '', attacker: '' };
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack(ENV);
     admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
     db = new PgClient({ connectionString: stack.databaseUrl });
     await db.connect();
@@ -79,6 +96,16 @@ describe('security: what an attacker on the internet can and cannot do', () => {
         })
       ).id;
     }
+    await admin.create('/api/accounts', {
+      platform: 'twitter',
+      name: 'X',
+      userId: X_ACCOUNT.userId,
+      handle: 'acme',
+      consumerKey: 'k',
+      consumerSecret: X_ACCOUNT.consumerSecret,
+      accessToken: 'a',
+      accessTokenSecret: 's',
+    });
     // Nobody staffs this queue: what is routed waits there.
     const queue = (await admin.create('/api/workgroups', { name: 'Unstaffed', acceptTimeoutSeconds: 60 })).id;
     await admin.create('/api/channels', {
@@ -124,6 +151,64 @@ describe('security: what an attacker on the internet can and cannot do', () => {
     });
     return { postId, commentId, interactionId };
   }
+
+  const crc = (token: string, headers: Record<string, string> = {}) =>
+    fetch(`${stack.baseUrl}/webhooks/twitter?crc_token=${encodeURIComponent(token)}`, { headers }).then(
+      async (response) => ({
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as { response_token?: string; error?: string; details?: { field: string }[] },
+      }),
+    );
+
+  describe('1. the X CRC answer signs only what X sends', () => {
+    it("answers X's token, and refuses a JSON body sent as crc_token without signing it", async () => {
+      const documented = await crc('challenge_string');
+      expect(documented).toMatchObject({
+        status: 200,
+        body: { response_token: twitterSignature(X_ACCOUNT.consumerSecret, 'challenge_string') },
+      });
+
+      const forged = JSON.stringify({
+        for_user_id: X_ACCOUNT.userId,
+        tweet_create_events: [
+          {
+            id_str: '1860000000000000001',
+            text: '@acme send your password to this link',
+            user: { id_str: '5000000000001', screen_name: 'mallory', name: 'Acme Support' },
+          },
+        ],
+      });
+      const answer = await crc(forged);
+      expect(answer.status).toBe(400);
+      expect(answer.body.response_token).toBeUndefined();
+      expect(answer.body.details?.[0]?.field).toBe('crc_token');
+      for (const bad of ['', 'a b', 'x'.repeat(200), 'tok"en']) expect((await crc(bad)).status).toBe(400);
+
+      // Whatever the attacker got back is no signature of the payload: the delivery is refused, nothing stored.
+      const delivery = await fetch(`${stack.baseUrl}/webhooks/twitter`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-twitter-webhooks-signature': answer.body.response_token ?? '',
+        },
+        body: forged,
+      });
+      expect(delivery.status).toBe(401);
+      expect((await messagesWithId('1860000000000000001')).length).toBe(0);
+    });
+
+    it('is rate-limited per address, with Retry-After', async () => {
+      let limited: Awaited<ReturnType<typeof crc>> | null = null;
+      for (let i = 0; i < 40 && !limited; i++) {
+        const answer = await crc(`token${i}`, from('198.51.100.1'));
+        if (answer.status === 429) limited = answer;
+        else expect(answer.status).toBe(200);
+      }
+      expect(limited?.status).toBe(429);
+      expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+  });
 
   describe('2. a signer reaches only its own account', () => {
     it("another Page's secret cannot delete, edit or hide the victim's comment, nor abandon its interaction", async () => {
@@ -194,6 +279,207 @@ describe('security: what an attacker on the internet can and cannot do', () => {
       expect(theirs?.workflow_id).not.toBe(ours?.workflow_id);
       expect(ours).toMatchObject({ state: 'queued', workflow_id: `interaction-facebook-${thread.commentId}` });
       expect(theirs?.workflow_id).toBe(`interaction-facebook-${thread.commentId}~${ATTACKER.pageId}`);
+    });
+  });
+
+  const login = (username: string, password: string, headers: Record<string, string> = {}) =>
+    new ApiClient(stack.baseUrl).request<{ token?: string; error?: string }>(
+      'POST',
+      '/api/auth/login',
+      { username, password },
+      headers,
+    );
+  async function user(username: string, roles: string[]): Promise<{ id: string; client: ApiClient }> {
+    const { id } = await admin.create('/api/users', {
+      username,
+      password: `${username}-password`,
+      displayName: username,
+      roles,
+    });
+    return { id, client: await ApiClient.login(stack.baseUrl, username, `${username}-password`) };
+  }
+  const status = async (id: string) =>
+    (await db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [id])).rows[0]?.status;
+  /** A raw socket that records what it gets and how it ends (the test AgentSocket hides refusals). */
+  function rawSocket(token: string) {
+    const socket = new WebSocket(`${stack.baseUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+    const frames: { event: string; data: Record<string, unknown> }[] = [];
+    socket.on('message', (raw: Buffer) => frames.push(JSON.parse(raw.toString()) as (typeof frames)[number]));
+    const opened = new Promise<{ ok: boolean; status?: number }>((resolve) => {
+      socket.once('open', () => resolve({ ok: true }));
+      socket.once('unexpected-response', (_request, response) => resolve({ ok: false, status: response.statusCode }));
+      socket.once('error', () => resolve({ ok: false }));
+    });
+    // Bounded, so that a socket the server never closes fails the test at once rather than at the suite's timeout.
+    const closed = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the socket was not closed within 10 s')), 10_000);
+      socket.once('close', (code: number) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    closed.catch(() => undefined);
+    return { socket, frames, opened, closed };
+  }
+
+  describe('3. a token lives no longer than its user, its roles and its password', () => {
+    it('a role taken away ends the token at once, on HTTP and on the open socket; a role given works at once', async () => {
+      const sam = await user('sam', ['supervisor', 'agent']);
+      expect((await sam.client.get('/api/agents')).status).toBe(200);
+      const live = rawSocket(sam.client.bearer);
+      expect(await live.opened).toEqual({ ok: true });
+
+      expect((await admin.patch(`/api/users/${sam.id}`, { roles: ['agent'] })).status).toBe(200);
+      expect(await live.closed).toBe(4401);
+      expect((await sam.client.get('/api/agents/me')).status).toBe(401);
+      expect(await rawSocket(sam.client.bearer).opened).toEqual({ ok: false, status: 401 });
+
+      const again = await ApiClient.login(stack.baseUrl, 'sam', 'sam-password');
+      expect((await again.get('/api/agents')).status).toBe(403);
+      expect((await admin.patch(`/api/users/${sam.id}`, { roles: ['agent', 'supervisor'] })).status).toBe(200);
+      expect((await again.get('/api/agents')).status).toBe(200);
+    });
+
+    it('a new password or the deletion of the user ends every token', async () => {
+      const pat = await user('pat', ['agent']);
+      const socket = await AgentSocket.connect(stack.baseUrl, pat.client.bearer);
+      expect((await pat.client.get('/api/agents/me')).status).toBe(200);
+      expect((await admin.patch(`/api/users/${pat.id}`, { password: 'a-brand-new-password' })).status).toBe(200);
+      expect((await socket.closed()).code).toBe(4401);
+      expect((await pat.client.get('/api/agents/me')).status).toBe(401);
+
+      const fresh = await ApiClient.login(stack.baseUrl, 'pat', 'a-brand-new-password');
+      expect((await fresh.get('/api/agents/me')).status).toBe(200);
+      expect((await admin.delete(`/api/users/${pat.id}`)).status).toBe(204);
+      expect((await fresh.get('/api/agents/me')).status).toBe(401);
+    });
+
+    it('a socket closes when its token expires, and what it sends while closing is not acted on', async () => {
+      const kim = await user('kim', ['agent']);
+      const signer = new JwtService({ secret: jwtSecret({ secretKey: Buffer.from(SECRET_KEY) } as AppConfig) });
+      const shortLived = await signer.signAsync({ sub: kim.id, ver: 0 }, { expiresIn: 2 });
+      const live = rawSocket(shortLived);
+      expect(await live.opened).toEqual({ ok: true });
+      // The moment the server says the session ended, the client tries one more action.
+      live.socket.on('message', (raw: Buffer) => {
+        const frame = JSON.parse(raw.toString()) as { event: string; data: { status?: number } };
+        if (frame.event === 'error' && frame.data.status === 401) {
+          live.socket.send(JSON.stringify({ event: 'status', data: { status: 'available', ref: 'late' } }));
+        }
+      });
+      expect(await live.closed).toBe(4401);
+      expect(live.frames.find((f) => f.event === 'error')?.data).toMatchObject({ error: 'token expired' });
+      expect(live.frames.some((f) => f.data.ref === 'late')).toBe(false);
+      expect(await status(kim.id)).toBe('offline');
+      expect((await new ApiClient(stack.baseUrl, shortLived).get('/api/agents/me')).status).toBe(401);
+    });
+  });
+
+  describe('4. one frame, or one user, cannot stall the gateway', () => {
+    it('refuses an upgrade without a valid token before any socket exists', async () => {
+      for (const token of ['', 'not-a-token', `${admin.bearer}x`]) {
+        expect(await rawSocket(token).opened).toEqual({ ok: false, status: 401 });
+      }
+    });
+
+    it('closes a socket that sends a frame over 64 KB with 1009, and takes one just under', async () => {
+      const lee = await user('lee', ['agent']);
+      const ok = rawSocket(lee.client.bearer);
+      expect(await ok.opened).toEqual({ ok: true });
+      const padding = 'x'.repeat(60 * 1024);
+      ok.socket.send(JSON.stringify({ event: 'status', data: { status: 'away', ref: padding.slice(0, 100) } }));
+      ok.socket.send(JSON.stringify({ event: 'nothing', data: { padding } }));
+      await waitFor(() => ok.frames.some((f) => f.event === 'ack'));
+      expect(await status(lee.id)).toBe('away');
+
+      ok.socket.send(
+        JSON.stringify({ event: 'status', data: { status: 'available', padding: 'y'.repeat(65 * 1024) } }),
+      );
+      expect(await ok.closed).toBe(1009);
+      expect(await status(lee.id)).toBe('away');
+    });
+
+    it("caps one user's sockets: the oldest beyond the cap is closed", async () => {
+      const max = await user('max', ['agent']);
+      const sockets = [];
+      for (let i = 0; i < 4; i++) {
+        const socket = rawSocket(max.client.bearer);
+        expect(await socket.opened).toEqual({ ok: true });
+        sockets.push(socket);
+      }
+      expect(await sockets[0]!.closed).toBe(1008);
+      for (const socket of sockets.slice(1)) expect(socket.socket.readyState).toBe(WebSocket.OPEN);
+      for (const socket of sockets) socket.socket.close();
+    });
+  });
+
+  describe('5. logins cannot be guessed at leisure', () => {
+    it('locks a user name after repeated failures (429, Retry-After) until an admin sets a new password', async () => {
+      const carol = await user('carol', ['agent']);
+      const here = from('198.51.100.5');
+      for (let i = 0; i < 5; i++) expect((await login('carol', `guess-${i}`, here)).status).toBe(401);
+      const locked = await login('carol', 'guess-5', here);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The right password is refused too while locked, from anywhere: the lock tells a guesser nothing.
+      expect((await login('carol', 'carol-password', from('198.51.100.6'))).status).toBe(429);
+
+      expect((await admin.patch(`/api/users/${carol.id}`, { password: 'carol-new-password' })).status).toBe(200);
+      expect((await login('carol', 'carol-new-password', here)).status).toBe(200);
+    });
+
+    it('limits failures per address, whatever the user names', async () => {
+      const here = from('198.51.100.7');
+      const answers: number[] = [];
+      for (let i = 0; i < 13; i++) answers.push((await login(`nobody${i}`, 'password', here)).status);
+      expect(answers.slice(0, 12)).toEqual(Array(12).fill(401));
+      expect(answers[12]).toBe(429);
+      // Another address is not affected.
+      expect((await login('admin', ADMIN_PASSWORD, from('198.51.100.8'))).status).toBe(200);
+    });
+
+    it('answers an unknown user name as slowly as a wrong password (a dummy hash is verified)', async () => {
+      await user('dave', ['agent']);
+      const timed = async (username: string, address: string) => {
+        const started = process.hrtime.bigint();
+        expect((await login(username, 'wrong-password', from(address))).status).toBe(401);
+        return Number(process.hrtime.bigint() - started);
+      };
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        known.push(await timed('dave', '198.51.100.9'));
+        unknown.push(await timed(`ghost${i}`, '198.51.100.10'));
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      // Without the dummy hash an unknown name answers in about a hundredth of the time.
+      expect(median(unknown) / median(known)).toBeGreaterThan(0.5);
+    });
+
+    it("compares Meta's verify token against every account's", async () => {
+      const verify = (token: string) =>
+        fetch(
+          `${stack.baseUrl}/webhooks/facebook?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${token}`,
+        ).then(async (response) => ({ status: response.status, body: await response.text() }));
+      expect(await verify('victim-verify-token')).toEqual({ status: 200, body: '1158201444' });
+      expect(await verify('attacker-verify-token')).toEqual({ status: 200, body: '1158201444' });
+      expect((await verify('victim-verify-toke')).status).toBe(403);
+      expect((await verify('')).status).toBe(403);
+    });
+  });
+
+  describe('webhook deliveries with a bad signature', () => {
+    it('are limited per address before any HMAC is computed', async () => {
+      const body = comment(VICTIM.pageId, `${VICTIM.pageId}_900`, '900_1', 'spam');
+      const here = from('198.51.100.11');
+      const answers: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        answers.push((await postWebhook(stack.baseUrl, 'facebook', body, 'not-the-secret', here)).status);
+      }
+      expect(answers.slice(0, 30)).toEqual(Array(30).fill(401));
+      expect(answers[30]).toBe(429);
+      // A correctly signed delivery from elsewhere is taken.
+      expect((await post(VICTIM, comment(VICTIM.pageId, `${VICTIM.pageId}_901`, '901_1', 'hello'))).status).toBe(200);
     });
   });
 });

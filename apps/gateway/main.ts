@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { loadConfig, resolveEndpoints, type AppConfig, type Endpoints } from '@switchboard/config';
@@ -10,6 +9,8 @@ import { AppModule } from './app.module';
 import { webhookHttpSeconds } from './ops/metrics';
 import { HttpExceptionFilter } from './core/http-exception.filter';
 import { createValidationPipe } from './core/validation';
+import { AgentGateway } from './realtime/agent.gateway';
+import { GatewayWsAdapter } from './realtime/ws-adapter';
 
 const API_BODY_LIMIT = '256kb';
 
@@ -22,6 +23,8 @@ export async function createGateway(
     bodyParser: false,
     logger: ['error', 'warn'],
   });
+  // The per-address limits (logins, webhook handshakes) need the client's address, which a proxy forwards.
+  app.set('trust proxy', config.trustProxy);
   app.use('/webhooks', (request: Request, response: Response, next: NextFunction) => {
     const stop = webhookHttpSeconds.startTimer({ platform: request.path.replace(/^\//, '').split('/')[0] ?? '' });
     response.once('finish', () => stop());
@@ -30,7 +33,7 @@ export async function createGateway(
   // Webhooks need the raw bytes for their signatures; the API takes JSON.
   app.use('/webhooks', express.raw({ type: () => true, limit: config.webhookBodyLimitBytes }));
   app.use('/api', express.json({ limit: API_BODY_LIMIT }));
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new GatewayWsAdapter(app, app.get(AgentGateway).admit, logger));
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -26,6 +26,24 @@ class EnvVariables {
   @Type(() => Number) @IsInt() @Min(1) X_POLL_MENTIONS_SECONDS = 15;
   /** X's per-user limit on DM events is 15 per 15 min: one a minute. */
   @Type(() => Number) @IsInt() @Min(1) X_POLL_DM_SECONDS = 60;
+  /** A working day with some margin: an agent logs in once per shift. */
+  @Type(() => Number) @IsInt() @Min(60) @Max(7 * 24 * 3600) TOKEN_TTL_SECONDS = 12 * 3600;
+  @Type(() => Number) @IsInt() @Min(1) LOGIN_MAX_FAILURES_PER_USER = 5;
+  @Type(() => Number) @IsInt() @Min(1) LOGIN_MAX_FAILURES_PER_ADDRESS = 50;
+  @Type(() => Number) @IsInt() @Min(1) LOGIN_LOCKOUT_SECONDS = 900;
+  /** Express's `trust proxy`: `false`, `true`, a hop count, or addresses/subnets (comma-separated). */
+  @Matches(/^(false|true|\d+|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
+    message: 'TRUST_PROXY must be false, true, a hop count or a list of addresses',
+  })
+  TRUST_PROXY = 'false';
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000) WS_MAX_CONNECTIONS_PER_USER = 10;
+}
+
+/** `TRUST_PROXY` as Express takes it. */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export interface AppConfig {
@@ -48,6 +66,16 @@ export interface AppConfig {
   webhookBodyLimitBytes: number;
   /** Preferred port of the embedded PostgreSQL (another is picked when it is taken). */
   embeddedPostgresPort: number;
+  auth: {
+    tokenTtlSeconds: number;
+    /** Failed logins allowed per user name, and per client address, within `lockoutSeconds`; then 429 as long. */
+    maxFailuresPerUser: number;
+    maxFailuresPerAddress: number;
+    lockoutSeconds: number;
+  };
+  /** Whom to believe about the client's address (`X-Forwarded-For`), for the per-address limits. */
+  trustProxy: boolean | number | string;
+  wsMaxConnectionsPerUser: number;
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     webhookBodyLimitBytes: vars.WEBHOOK_BODY_LIMIT_BYTES,
     embeddedPostgresPort: vars.EMBEDDED_POSTGRES_PORT,
+    auth: {
+      tokenTtlSeconds: vars.TOKEN_TTL_SECONDS,
+      maxFailuresPerUser: vars.LOGIN_MAX_FAILURES_PER_USER,
+      maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      lockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,
+    },
+    trustProxy: trustProxy(vars.TRUST_PROXY),
+    wsMaxConnectionsPerUser: vars.WS_MAX_CONNECTIONS_PER_USER,
   };
 }
 

@@ -14,6 +14,8 @@ export type BusEvent =
   | { kind: 'interaction'; interactionId: string; alsoNotify?: string[] }
   | { kind: 'message.created'; messageId: string }
   | { kind: 'message.updated'; messageId: string }
-  | { kind: 'agent'; agentId: string };
+  | { kind: 'agent'; agentId: string }
+  /** A user's password, roles or existence changed: gateways drop what they cached and re-check open sockets. */
+  | { kind: 'user'; userId: string };
 
 export const BUS_CHANNEL = 'switchboard_events';

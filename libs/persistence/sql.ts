@@ -12,6 +12,13 @@ function poolOf(executor: EntityManager | DataSource): Pool | null {
   return pool ?? null;
 }
 
+/** The pg pool under a data source, for libraries that take one (the login counters). */
+export function pgPool(dataSource: DataSource): Pool {
+  const pool = poolOf(dataSource);
+  if (!pool) throw new Error('the data source is not initialised');
+  return pool;
+}
+
 /**
  * Rows of a raw query. TypeORM's Postgres driver answers UPDATE/DELETE with `[rows, rowCount]` and everything else
  * with `rows`; callers here only ever want the rows.

@@ -1,5 +1,7 @@
 import {
+  constantTimeEqual,
   facebookSignature,
+  isCrcToken,
   twitterCrcResponse,
   twitterSignature,
   verifyFacebookSignature,
@@ -41,11 +43,38 @@ describe('X webhook signature and CRC', () => {
     });
   });
 
+  it('takes only tokens of the form X sends, never a body that could be signed in its place', () => {
+    const token = 'MjAyNi0xMi0wMVQwODozMTo1OS4xMjNa_-x';
+    expect(isCrcToken(token)).toBe(true);
+    expect(isCrcToken('aGVsbG8rd29ybGQ/Zm9v==')).toBe(true);
+    for (const forged of [
+      '{"for_user_id":"2244994945","tweet_create_events":[{"id_str":"1","text":"@acme help"}]}',
+      '',
+      'a b',
+      'x'.repeat(129),
+      'token"',
+      undefined,
+      ['challenge_string'],
+    ]) {
+      expect(isCrcToken(forged)).toBe(false);
+    }
+    expect(() => twitterCrcResponse('test_consumer_secret', '{"a":1}')).toThrow();
+  });
+
   it('verifies the documented payload signature', () => {
     const body = Buffer.from('{"for_user_id":"2244994945","tweet_create_events":[{"id_str":"1","text":"@acme help"}]}');
     const header = 'sha256=y5aEua4n/Rws3Yfcy/zGwO1ZmYUITNMJgFzIwOU6/4o=';
     expect(twitterSignature('test_consumer_secret', body)).toBe(header);
     expect(verifyTwitterSignature('test_consumer_secret', body, header)).toBe(true);
     expect(verifyTwitterSignature('test_consumer_secret', Buffer.from(body.toString() + ' '), header)).toBe(false);
+  });
+});
+
+describe('constant-time equality', () => {
+  it('is equality, whatever the lengths', () => {
+    expect(constantTimeEqual('meatyhamhock', 'meatyhamhock')).toBe(true);
+    expect(constantTimeEqual('meatyhamhock', 'meatyhamhocK')).toBe(false);
+    expect(constantTimeEqual('meatyhamhock', 'meaty')).toBe(false);
+    expect(constantTimeEqual('', '')).toBe(true);
   });
 });

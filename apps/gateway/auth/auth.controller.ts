@@ -1,7 +1,15 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { Public } from './auth.decorators';
+import { clientAddress } from '../core/rate-limits';
 import { AuthService } from './auth.service';
 
 class LoginDto {
@@ -10,8 +18,14 @@ class LoginDto {
 }
 
 class LoginResponse {
-  @ApiProperty({ description: 'Bearer token for `Authorization: Bearer <token>` and `/ws?token=`' }) token!: string;
-  @ApiProperty({ description: 'seconds' }) expiresIn!: number;
+  @ApiProperty({
+    description:
+      'Bearer token for `Authorization: Bearer <token>` and `/ws?token=`. It stops working when it expires, and at ' +
+      'once when its user is deleted, loses a role or changes password.',
+  })
+  token!: string;
+  @ApiProperty({ description: 'seconds until the token expires (TOKEN_TTL_SECONDS, 12 h by default)' })
+  expiresIn!: number;
 }
 
 @ApiTags('auth')
@@ -24,7 +38,11 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
   @ApiUnauthorizedResponse({ description: 'wrong username or password' })
-  async login(@Body() body: LoginDto) {
-    return this.auth.login(body.username, body.password);
+  @ApiTooManyRequestsResponse({
+    description:
+      'too many failed logins for this user name or from this address: try again after `Retry-After` seconds',
+  })
+  async login(@Body() body: LoginDto, @Req() request: Request) {
+    return this.auth.login(body.username, body.password, clientAddress(request));
   }
 }

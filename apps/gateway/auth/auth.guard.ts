@@ -22,8 +22,11 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request & { principal?: unknown }>();
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const principal = await this.auth.verify(token);
-    if (!principal) throw ApiError.unauthorized(token ? 'invalid or expired token' : 'authentication required');
+    // The user is looked up on every request (cached briefly, dropped at once when it changes): a token outlives
+    // neither its user nor their password nor a role they lost.
+    const session = await this.auth.authenticate(token);
+    if (!session) throw ApiError.unauthorized(token ? 'invalid or expired token' : 'authentication required');
+    const principal = session.principal;
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !hasRole(principal, ...roles)) throw ApiError.forbidden(`requires role ${roles.join(' or ')}`);

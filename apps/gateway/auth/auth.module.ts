@@ -5,17 +5,21 @@ import type { AppConfig } from '@switchboard/config';
 import { CONFIG } from '../core/tokens';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
-import { AuthService, jwtSecret, TOKEN_TTL_SECONDS } from './auth.service';
+import { AuthService, jwtSecret } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 
 @Module({
   imports: [
     JwtModule.registerAsync({
       inject: [CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: jwtSecret(config), signOptions: { expiresIn: TOKEN_TTL_SECONDS } }),
+      useFactory: (config: AppConfig) => ({
+        secret: jwtSecret(config),
+        signOptions: { expiresIn: config.auth.tokenTtlSeconds },
+      }),
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, LoginThrottle],
 })
 export class AuthModule {}

@@ -1,8 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { hash, verify } from 'argon2';
-import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AgentStatus, DEFAULT_AGENT_CAPACITY, Role } from '@switchboard/contracts';
 import type { AppConfig } from '@switchboard/config';
@@ -10,22 +9,54 @@ import type { Logger } from '@switchboard/observability';
 import { queryOne, queryRows } from '@switchboard/persistence';
 import { ApiError } from '../core/api-error';
 import { CONFIG, DATA_SOURCE, LOGGER } from '../core/tokens';
+import { LoginThrottle } from './login-throttle';
 import type { Principal } from './principal';
-
-export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
 /** The JWT key is derived from SECRET_KEY, so every gateway sharing that key accepts every gateway's tokens. */
 export function jwtSecret(config: AppConfig): string {
   return createHmac('sha256', config.secretKey).update('switchboard-jwt').digest('hex');
 }
 
+/** What a token carries: who, and the user's token version when it was issued. Roles are always read live. */
+export interface TokenClaims {
+  sub: string;
+  ver: number;
+  exp: number;
+}
+
+/** A verified token of a user who still exists with that token version; `principal` is as of the last check. */
+export interface Session {
+  principal: Principal;
+  tokenVersion: number;
+  /** When the token expires, in epoch milliseconds. */
+  expiresAt: number;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  roles: Role[];
+  token_version: number;
+}
+
+/**
+ * How long a gateway trusts its copy of a user. Changes through any gateway reach every gateway at once (the bus);
+ * this bounds what a missed notification could leave behind.
+ */
+const USER_CACHE_MS = 5_000;
+
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
+  private readonly users = new Map<string, { at: number; row: Promise<UserRow | null> }>();
+  /** Verified for unknown user names, so that they cost the same time as a wrong password. */
+  private readonly dummyHash: Promise<string> = hash(randomBytes(16).toString('hex'));
+
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** The first start creates `admin` with ADMIN_PASSWORD, or a generated password printed once. */
@@ -54,28 +85,74 @@ export class AuthService implements OnApplicationBootstrap {
     if (created.length > 0) this.logger.info('created the admin user');
   }
 
-  async login(username: string, password: string): Promise<{ token: string; expiresIn: number; user: Principal }> {
-    const user = await queryOne<{ id: string; username: string; roles: Role[]; password_hash: string }>(
+  /**
+   * A user name and password for a token. Locked-out names and addresses are refused before any hash is computed;
+   * an unknown name is checked against a dummy hash, so that both failures take the same time.
+   */
+  async login(
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<{ token: string; expiresIn: number; user: Principal }> {
+    await this.throttle.assertAllowed(username, address);
+    const user = await queryOne<UserRow & { password_hash: string }>(
       this.dataSource,
-      'SELECT id, username, roles, password_hash FROM users WHERE username = $1',
+      'SELECT id, username, roles, token_version, password_hash FROM users WHERE username = $1',
       [username],
     );
-    if (!user || !(await verify(user.password_hash, password))) {
+    const valid = await verify(user?.password_hash ?? (await this.dummyHash), password);
+    if (!user || !valid) {
+      await this.throttle.recordFailure(username, address);
       throw ApiError.unauthorized('wrong username or password');
     }
+    await this.throttle.recordSuccess(username);
     const principal: Principal = { id: user.id, username: user.username, roles: user.roles };
-    const token = await this.jwt.signAsync({ sub: user.id, username: user.username, roles: user.roles });
-    return { token, expiresIn: TOKEN_TTL_SECONDS, user: principal };
+    const token = await this.jwt.signAsync({ sub: user.id, ver: user.token_version });
+    return { token, expiresIn: this.config.auth.tokenTtlSeconds, user: principal };
   }
 
-  /** The principal a token names; null when the token is missing, forged or expired. */
-  async verify(token: string | undefined): Promise<Principal | null> {
+  /** The session a token opens; null when the token is missing, forged, expired, or its user changed since. */
+  async authenticate(token: string | undefined): Promise<Session | null> {
     if (!token) return null;
+    let claims: TokenClaims;
     try {
-      const claims = await this.jwt.verifyAsync<{ sub: string; username: string; roles: Role[] }>(token);
-      return { id: claims.sub, username: claims.username, roles: claims.roles };
+      claims = await this.jwt.verifyAsync<TokenClaims>(token);
     } catch {
       return null;
     }
+    if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number' || typeof claims.exp !== 'number') return null;
+    return this.refresh({
+      principal: { id: claims.sub, username: '', roles: [] },
+      tokenVersion: claims.ver,
+      expiresAt: claims.exp * 1000,
+    });
+  }
+
+  /** The session as it stands now (roles may have grown), or null once it has ended. */
+  async refresh(session: Session): Promise<Session | null> {
+    if (Date.now() >= session.expiresAt) return null;
+    const user = await this.user(session.principal.id);
+    if (!user || user.token_version !== session.tokenVersion) return null;
+    return { ...session, principal: { id: user.id, username: user.username, roles: user.roles } };
+  }
+
+  /** Drops the cached copy of a user (the bus says it changed). */
+  forget(userId: string): void {
+    this.users.delete(userId);
+  }
+
+  private user(id: string): Promise<UserRow | null> {
+    const cached = this.users.get(id);
+    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached.row;
+    const row = queryOne<UserRow>(
+      this.dataSource,
+      'SELECT id, username, roles, token_version FROM users WHERE id = $1',
+      [id],
+    );
+    this.users.set(id, { at: Date.now(), row });
+    row.catch(() => {
+      if (this.users.get(id)?.row === row) this.users.delete(id);
+    });
+    return row;
   }
 }

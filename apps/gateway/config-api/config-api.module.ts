@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { AccountsController } from './accounts.controller';
 import { ChannelsController } from './channels.controller';
@@ -8,7 +9,7 @@ import { WorkgroupsController } from './workgroups.controller';
 import { WrapUpCodesController } from './wrapup-codes.controller';
 
 @Module({
-  imports: [IngestModule],
+  imports: [IngestModule, AuthModule],
   controllers: [
     AccountsController,
     ChannelsController,

@@ -21,8 +21,9 @@ import {
 } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { AgentStatus, DEFAULT_AGENT_CAPACITY, Role } from '@switchboard/contracts';
-import { UserEntity } from '@switchboard/persistence';
+import { publish, UserEntity } from '@switchboard/persistence';
 import { Roles } from '../auth/auth.decorators';
+import { LoginThrottle } from '../auth/login-throttle';
 import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
 import { DATA_SOURCE } from '../core/tokens';
@@ -89,7 +90,10 @@ export function userView(u: UserEntity) {
 @Roles(Role.ADMIN)
 @Controller('api/users')
 export class UsersController {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   private get repo() {
     return this.dataSource.getRepository(UserEntity);
@@ -129,10 +133,15 @@ export class UsersController {
     return userView(await this.find(id));
   }
 
+  /**
+   * A new password, or a role taken away, ends the user's sessions: the token version moves on and every gateway is
+   * told in the same transaction (open sockets close, tokens answer 401). A new password also lifts a login lockout.
+   */
   @Patch(':id')
   async update(@Param('id', IdPipe) id: string, @Body() body: UpdateUserDto) {
     const entity = await this.find(id);
     await assertExisting(this.dataSource, 'workgroups', 'workgroupIds', body.workgroupIds ?? []);
+    const lostRole = body.roles !== undefined && entity.roles.some((role) => !body.roles?.includes(role));
     if (body.username !== undefined) entity.username = body.username;
     if (body.password !== undefined) entity.passwordHash = await hash(body.password);
     if (body.displayName !== undefined) entity.displayName = body.displayName;
@@ -140,7 +149,14 @@ export class UsersController {
     if (body.workgroupIds !== undefined) entity.workgroupIds = body.workgroupIds;
     if (body.skills !== undefined) entity.skills = body.skills;
     if (body.capacity !== undefined) entity.capacity = { ...body.capacity };
-    await mapConstraintErrors(() => this.repo.save(entity));
+    if (body.password !== undefined || lostRole) entity.tokenVersion += 1;
+    await mapConstraintErrors(() =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.getRepository(UserEntity).save(entity);
+        await publish(manager, { kind: 'user', userId: id });
+      }),
+    );
+    if (body.password !== undefined) await this.throttle.recordSuccess(entity.username);
     return userView(await this.find(id));
   }
 
@@ -149,6 +165,11 @@ export class UsersController {
   async remove(@Param('id', IdPipe) id: string) {
     const user = await this.find(id);
     if (user.username === 'admin') throw ApiError.conflict('the admin user cannot be deleted');
-    await mapConstraintErrors(() => this.repo.delete({ id }));
+    await mapConstraintErrors(() =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.getRepository(UserEntity).delete({ id });
+        await publish(manager, { kind: 'user', userId: id });
+      }),
+    );
   }
 }

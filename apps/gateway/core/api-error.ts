@@ -34,4 +34,18 @@ export class ApiError extends HttpException {
   static unavailable(message: string): ApiError {
     return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, message);
   }
+
+  static tooManyRequests(message: string, retryAfterSeconds: number): TooManyRequests {
+    return new TooManyRequests(message, retryAfterSeconds);
+  }
+}
+
+/** A 429: the HTTP edge adds `Retry-After`. */
+export class TooManyRequests extends ApiError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(HttpStatus.TOO_MANY_REQUESTS, message, [{ retryAfterSeconds }]);
+  }
 }

@@ -11,18 +11,25 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, validate } from 'class-validator';
 import type { WebSocket } from 'ws';
+import type { AppConfig } from '@switchboard/config';
 import type { Logger } from '@switchboard/observability';
 import { StatusDto } from '../agents/agents.controller';
 import { AgentsService } from '../agents/agents.service';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
-import { LOGGER } from '../core/tokens';
+import { CONFIG, LOGGER } from '../core/tokens';
 import { ReplyDto, TransferDto, WrapUpDto } from '../interactions/interactions.controller';
 import { InteractionsService } from '../interactions/interactions.service';
 import { SocketRegistry } from './socket-registry';
+import type { Admission } from './ws-adapter';
+import { admitRequest, admittedSession, endSocketSession, setSocketSession, socketSession } from './socket-session';
 
 type Frame = { event: 'ack' | 'error'; data: Record<string, unknown> };
-type AuthedSocket = WebSocket & { principal?: Promise<Principal | null>; alive?: boolean };
+type LiveSocket = WebSocket & { alive?: boolean };
+
+/** Close codes: the session ended (token expired or revoked: log in again); more sockets than a user may hold. */
+export const CLOSE_SESSION_ENDED = 4401;
+export const CLOSE_POLICY = 1008;
 
 class RefDto {
   @IsOptional() @IsString() @MaxLength(200) ref?: string;
@@ -54,12 +61,16 @@ class WsTransferDto extends TransferDto {
 const HEARTBEAT_MS = 30_000;
 
 /**
- * The agent desktop's socket (`/ws?token=`). Client events mirror the REST actions and are answered by `ack` or
- * `error` echoing the client's `ref`; server events come from the bus.
+ * The agent desktop's socket (`/ws?token=`). The token is checked at the upgrade and the session after it: a socket
+ * closes (4401) when its token expires, when its user is deleted, changes password or loses a role (the bus tells
+ * every gateway at once; each heartbeat looks again), and a user's oldest sockets close (1008) beyond the cap.
+ * Client events mirror the REST actions and are answered by `ack` or `error` echoing the client's `ref`; server
+ * events come from the bus.
  */
 @WebSocketGateway({ path: '/ws' })
 export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown {
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly expiries = new WeakMap<WebSocket, NodeJS.Timeout>();
 
   constructor(
     private readonly auth: AuthService,
@@ -67,16 +78,19 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     private readonly agents: AgentsService,
     private readonly interactions: InteractionsService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {
-    // A socket that stops answering pings is dropped, so offers are not pushed into the void.
+    // A socket that stops answering pings is dropped, so offers are not pushed into the void; every session is
+    // looked at again, in case a change notice was missed.
     this.heartbeat = setInterval(() => {
-      for (const socket of this.sockets.all() as AuthedSocket[]) {
+      for (const socket of this.sockets.all() as LiveSocket[]) {
         if (socket.alive === false) {
           socket.terminate();
           continue;
         }
         socket.alive = false;
         socket.ping();
+        void this.recheck(socket);
       }
     }, HEARTBEAT_MS);
   }
@@ -86,38 +100,85 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     for (const socket of this.sockets.all()) socket.close(1001, 'server shutting down');
   }
 
-  handleConnection(socket: AuthedSocket, request: IncomingMessage): void {
+  /** The upgrade's verdict (see GatewayWsAdapter): only a valid token of a current user gets a socket. */
+  readonly admit: Admission = async (request) => {
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
+    const session = await this.auth.authenticate(token);
+    if (!session) return { ok: false, status: 401 };
+    admitRequest(request, session);
+    return { ok: true };
+  };
+
+  handleConnection(socket: LiveSocket, request: IncomingMessage): void {
+    const session = admittedSession(request);
+    if (!session) {
+      socket.close(CLOSE_SESSION_ENDED, 'unauthorized');
+      return;
+    }
     socket.alive = true;
     socket.on('pong', () => (socket.alive = true));
-    socket.principal = this.auth.verify(token).then((principal) => {
-      if (!principal) {
-        socket.send(JSON.stringify({ event: 'error', data: { error: 'invalid or missing token', status: 401 } }));
-        socket.close(4401, 'unauthorized');
-        return null;
-      }
-      this.sockets.add(principal, socket);
-      void this.agents
-        .get(principal.id)
-        .then((agent) => socket.send(JSON.stringify({ event: 'agent.updated', data: agent })))
-        .catch(() => undefined);
-      return principal;
-    });
+    setSocketSession(socket, session);
+    this.sockets.add(session.principal, socket);
+    this.expiries.set(
+      socket,
+      setTimeout(() => this.end(socket, 'token expired', CLOSE_SESSION_ENDED), session.expiresAt - Date.now()),
+    );
+    const own = this.sockets.socketsOf(session.principal.id);
+    for (const oldest of own.slice(0, Math.max(0, own.length - this.config.wsMaxConnectionsPerUser))) {
+      this.end(oldest, 'too many connections for this user', CLOSE_POLICY);
+    }
+    void this.agents
+      .get(session.principal.id)
+      .then((agent) => socket.send(JSON.stringify({ event: 'agent.updated', data: agent })))
+      .catch(() => undefined);
   }
 
-  handleDisconnect(socket: AuthedSocket): void {
-    void socket.principal?.then((principal) => principal && this.sockets.remove(principal, socket));
+  handleDisconnect(socket: WebSocket): void {
+    this.forgetSocket(socket);
+  }
+
+  /** The user changed (the bus said so): each of their sockets here keeps its session, follows it, or closes. */
+  async recheckUser(userId: string): Promise<void> {
+    await Promise.all(this.sockets.socketsOf(userId).map((socket) => this.recheck(socket)));
+  }
+
+  private async recheck(socket: WebSocket): Promise<void> {
+    const session = socketSession(socket);
+    if (!session) return;
+    const fresh = await this.auth.refresh(session).catch(() => session);
+    if (!fresh) {
+      this.end(socket, 'session ended: log in again', CLOSE_SESSION_ENDED);
+      return;
+    }
+    if (socketSession(socket) !== session) return;
+    setSocketSession(socket, fresh);
+    if (fresh.principal.roles.join() !== session.principal.roles.join()) this.sockets.add(fresh.principal, socket);
+  }
+
+  /** Ends a socket's session at once (no frame of it is acted on any more), tells the client why, and closes it. */
+  private end(socket: WebSocket, reason: string, code: number): void {
+    this.forgetSocket(socket);
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(JSON.stringify({ event: 'error', data: { status: code === CLOSE_POLICY ? 409 : 401, error: reason } }));
+    socket.close(code, reason);
+  }
+
+  private forgetSocket(socket: WebSocket): void {
+    clearTimeout(this.expiries.get(socket));
+    this.expiries.delete(socket);
+    endSocketSession(socket);
+    this.sockets.remove(socket);
   }
 
   /** Validates the frame, runs the action as the socket's user and wraps the outcome as `ack` / `error`. */
   private async act<T extends RefDto>(
-    socket: AuthedSocket,
+    socket: WebSocket,
     type: new () => T,
     raw: unknown,
     action: (user: Principal, data: T) => Promise<unknown>,
   ): Promise<Frame> {
     const ref = typeof (raw as RefDto | null)?.ref === 'string' ? (raw as RefDto).ref : undefined;
-    const principal = await socket.principal;
+    const principal = socketSession(socket)?.principal;
     if (!principal) return { event: 'error', data: { ref, status: 401, error: 'not authenticated' } };
     const data = plainToInstance(type, raw ?? {});
     const problems = await validate(data, { whitelist: true, forbidNonWhitelisted: true });
@@ -147,40 +208,40 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
   }
 
   @SubscribeMessage('status')
-  status(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+  status(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
     return this.act(socket, WsStatusDto, body, (user, data) => this.agents.setStatus(user, data.status));
   }
 
   @SubscribeMessage('accept')
-  accept(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+  accept(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
     return this.act(socket, InteractionActionDto, body, (user, data) =>
       this.interactions.accept(user, data.interactionId, data.ref && `ws-${user.id}-${data.ref}`),
     );
   }
 
   @SubscribeMessage('reply')
-  reply(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+  reply(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
     return this.act(socket, WsReplyDto, body, (user, data) =>
       this.interactions.reply(user, data.interactionId, data.text, data.visibility),
     );
   }
 
   @SubscribeMessage('disconnect')
-  disconnect(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+  disconnect(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
     return this.act(socket, InteractionActionDto, body, (user, data) =>
       this.interactions.disconnect(user, data.interactionId, data.ref && `ws-${user.id}-${data.ref}`),
     );
   }
 
   @SubscribeMessage('wrapup')
-  wrapUp(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+  wrapUp(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
     return this.act(socket, WsWrapUpDto, body, (user, data) =>
       this.interactions.wrapUp(user, data.interactionId, data.code, data.ref && `ws-${user.id}-${data.ref}`),
     );
   }
 
   @SubscribeMessage('transfer')
-  transfer(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+  transfer(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
     return this.act(socket, WsTransferDto, body, (user, data) =>
       this.interactions.transfer(
         user,

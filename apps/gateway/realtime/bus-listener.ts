@@ -6,6 +6,8 @@ import type { Endpoints } from '@switchboard/config';
 import type { Logger } from '@switchboard/observability';
 import { interactionView, loadInteraction, loadMessage, loadOfferPreview, messageView } from '../interactions/views';
 import { AgentsService } from '../agents/agents.service';
+import { AuthService } from '../auth/auth.service';
+import { AgentGateway } from './agent.gateway';
 import { DATA_SOURCE, ENDPOINTS, LOGGER } from '../core/tokens';
 import { SocketRegistry } from './socket-registry';
 
@@ -24,6 +26,8 @@ export class BusListener implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly sockets: SocketRegistry,
     private readonly agents: AgentsService,
+    private readonly auth: AuthService,
+    private readonly gateway: AgentGateway,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -67,6 +71,11 @@ export class BusListener implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async dispatch(event: BusEvent): Promise<void> {
+    if (event.kind === 'user') {
+      this.auth.forget(event.userId);
+      await this.gateway.recheckUser(event.userId);
+      return;
+    }
     // Nobody here to tell: skip the loads (a gateway taking only webhooks hears every event).
     if (this.sockets.empty) return;
     switch (event.kind) {

@@ -7,20 +7,32 @@ import { hasRole, type Principal } from '../auth/principal';
 @Injectable()
 export class SocketRegistry {
   private readonly byUser = new Map<string, Set<WebSocket>>();
+  private readonly owners = new Map<WebSocket, string>();
   private readonly watchers = new Set<WebSocket>();
 
+  /** Registers the socket, or re-files it after its user's roles changed. */
   add(principal: Principal, socket: WebSocket): void {
     const sockets = this.byUser.get(principal.id) ?? new Set<WebSocket>();
     sockets.add(socket);
     this.byUser.set(principal.id, sockets);
+    this.owners.set(socket, principal.id);
     if (hasRole(principal, Role.SUPERVISOR, Role.ADMIN)) this.watchers.add(socket);
+    else this.watchers.delete(socket);
   }
 
-  remove(principal: Principal, socket: WebSocket): void {
-    const sockets = this.byUser.get(principal.id);
-    sockets?.delete(socket);
-    if (sockets?.size === 0) this.byUser.delete(principal.id);
+  remove(socket: WebSocket): void {
+    const owner = this.owners.get(socket);
+    this.owners.delete(socket);
     this.watchers.delete(socket);
+    if (owner === undefined) return;
+    const sockets = this.byUser.get(owner);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) this.byUser.delete(owner);
+  }
+
+  /** A user's sockets here, oldest first. */
+  socketsOf(userId: string): WebSocket[] {
+    return [...(this.byUser.get(userId) ?? [])];
   }
 
   /** Sends to the sockets of these users and, when `watchers`, of every supervisor: each socket at most once. */

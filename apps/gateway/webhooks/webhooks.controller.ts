@@ -2,6 +2,8 @@ import { Controller, Get, HttpCode, HttpException, Post, Query, Req, Res } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  constantTimeEqual,
+  isCrcToken,
   parseFacebookWebhook,
   parseTwitterWebhook,
   twitterCrcResponse,
@@ -14,6 +16,7 @@ import { IngestPipeline } from '@switchboard/ingest';
 import { Public } from '../auth/auth.decorators';
 import { webhookAckSeconds, webhookEvents, webhookRequests } from '../ops/metrics';
 import { ApiError } from '../core/api-error';
+import { assertNotLimited, clientAddress, takePoint, WebhookLimits } from '../core/rate-limits';
 import { AccountDirectory } from '../ingest/account-directory';
 
 interface Receiver {
@@ -50,6 +53,21 @@ async function measured<T>(platform: Platform, work: () => Promise<T>): Promise<
   }
 }
 
+/** The accounts whose secret signed the body; each distinct secret (one Meta app serves many Pages) is tried once. */
+function signersOf(receiver: Receiver, raw: Buffer, header: string | undefined): Set<string> {
+  const verdicts = new Map<string, boolean>();
+  const signed = new Set<string>();
+  for (const { accountId, secret } of receiver.signers) {
+    let valid = verdicts.get(secret);
+    if (valid === undefined) {
+      valid = receiver.verify(secret, raw, header);
+      verdicts.set(secret, valid);
+    }
+    if (valid) signed.add(accountId);
+  }
+  return signed;
+}
+
 function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
@@ -66,20 +84,28 @@ function parseJson(raw: Buffer): unknown {
 @ApiExcludeController()
 @Controller('webhooks')
 export class WebhooksController {
+  private readonly limits = new WebhookLimits();
+
   constructor(
     private readonly directory: AccountDirectory,
     private readonly ingest: IngestPipeline,
   ) {}
 
   @Get('facebook')
-  async verifyFacebook(@Query() query: Record<string, string>, @Res() response: Response): Promise<void> {
+  async verifyFacebook(
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await takePoint(this.limits.handshakes, `facebook:${clientAddress(request)}`, 'too many verification requests');
     const accounts = await this.directory.facebook();
     const token = query['hub.verify_token'];
     const challenge = query['hub.challenge'];
-    const ok =
-      query['hub.mode'] === 'subscribe' &&
-      typeof challenge === 'string' &&
-      accounts.some((account) => account.credentials.verifyToken === token);
+    // Every account's token is compared, each in constant time, so the answer's timing tells nothing about any.
+    const known =
+      typeof token === 'string' &&
+      accounts.reduce((found, account) => constantTimeEqual(account.credentials.verifyToken, token) || found, false);
+    const ok = query['hub.mode'] === 'subscribe' && typeof challenge === 'string' && known;
     if (!ok) {
       response.status(403).type('text/plain').send('verification failed');
       return;
@@ -100,8 +126,13 @@ export class WebhooksController {
   }
 
   @Get('twitter')
-  async crc(@Query('crc_token') crcToken: string | undefined) {
-    if (!crcToken) throw ApiError.badRequest('missing crc_token', [{ field: 'crc_token', message: 'required' }]);
+  async crc(@Query('crc_token') crcToken: unknown, @Req() request: Request) {
+    await takePoint(this.limits.handshakes, `twitter:${clientAddress(request)}`, 'too many CRC requests');
+    if (!isCrcToken(crcToken)) {
+      throw ApiError.badRequest('invalid crc_token', [
+        { field: 'crc_token', message: 'required: a token of up to 128 characters of the base64 or url-safe alphabet' },
+      ]);
+    }
     const [account] = (await this.directory.twitter()).sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
     if (!account) throw ApiError.notFound('X account', 'any');
     return twitterCrcResponse(account.credentials.consumerSecret, crcToken);
@@ -125,12 +156,15 @@ export class WebhooksController {
    */
   private receive(platform: Platform, request: Request, receiver: Receiver) {
     return measured(platform, async () => {
+      const address = clientAddress(request);
+      await assertNotLimited(this.limits.badSignatures, address, 'too many deliveries with a bad signature');
       const raw = rawBody(request);
       const header = request.header(receiver.header);
-      const signedBy = new Set(
-        receiver.signers.filter((s) => receiver.verify(s.secret, raw, header)).map((s) => s.accountId),
-      );
-      if (signedBy.size === 0) throw ApiError.unauthorized(`missing or invalid ${receiver.header}`);
+      const signedBy = signersOf(receiver, raw, header);
+      if (signedBy.size === 0) {
+        await takePoint(this.limits.badSignatures, address, 'too many deliveries with a bad signature');
+        throw ApiError.unauthorized(`missing or invalid ${receiver.header}`);
+      }
       const events = receiver.parse(parseJson(raw));
       return this.store(
         platform,

@@ -15,6 +15,8 @@ export class UserEntity {
   @Column({ name: 'status_changed_at', type: 'timestamptz' }) statusChangedAt!: Date;
   /** When the agent last received an offer: the longest-idle available agent gets the next one. */
   @Column({ name: 'last_offered_at', type: 'timestamptz', nullable: true }) lastOfferedAt!: Date | null;
+  /** Tokens name the version they were issued at; moving it on ends every session of the user. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 }) tokenVersion!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

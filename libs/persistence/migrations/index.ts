@@ -3,6 +3,7 @@ import { TransferReservation1764000000001 } from './1764000000001-transfer-reser
 import { Ingestion1764000000002 } from './1764000000002-ingestion';
 import { RouteFunction1764000000003 } from './1764000000003-route-function';
 import { AccountScope1764000000004 } from './1764000000004-account-scope';
+import { SessionsAndLimits1764000000005 } from './1764000000005-sessions-and-limits';
 
 export const MIGRATIONS = [
   InitialSchema1764000000000,
@@ -10,4 +11,5 @@ export const MIGRATIONS = [
   Ingestion1764000000002,
   RouteFunction1764000000003,
   AccountScope1764000000004,
+  SessionsAndLimits1764000000005,
 ];
