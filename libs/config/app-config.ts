@@ -29,20 +29,23 @@ class EnvVariables {
   /** A working day with some margin: an agent logs in once per shift. */
   @Type(() => Number) @IsInt() @Min(60) @Max(7 * 24 * 3600) TOKEN_TTL_SECONDS = 12 * 3600;
   @Type(() => Number) @IsInt() @Min(1) LOGIN_MAX_FAILURES_PER_USER = 5;
-  @Type(() => Number) @IsInt() @Min(1) LOGIN_MAX_FAILURES_PER_ADDRESS = 50;
+  @Type(() => Number) @IsInt() @Min(1) LOGIN_MAX_FAILURES_PER_ADDRESS = 100;
   @Type(() => Number) @IsInt() @Min(1) LOGIN_LOCKOUT_SECONDS = 900;
-  /** Express's `trust proxy`: `false`, `true`, a hop count, or addresses/subnets (comma-separated). */
-  @Matches(/^(false|true|\d+|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
-    message: 'TRUST_PROXY must be false, true, a hop count or a list of addresses',
-  })
+  /**
+   * Express's `trust proxy`: `false`, a hop count, or the proxies' addresses/subnets (comma-separated; `loopback`,
+   * `linklocal`, `uniquelocal` too). Not `true`: that believes whatever `X-Forwarded-For` a client writes.
+   */
+  @Matches(
+    /^(false|\d+|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+))*)$/,
+    { message: 'TRUST_PROXY must be false, a hop count, or the addresses of your proxies (not true)' },
+  )
   TRUST_PROXY = 'false';
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) WS_MAX_CONNECTIONS_PER_USER = 10;
 }
 
 /** `TRUST_PROXY` as Express takes it. */
-function trustProxy(value: string): boolean | number | string {
+function trustProxy(value: string): false | number | string {
   if (value === 'false') return false;
-  if (value === 'true') return true;
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
@@ -74,7 +77,7 @@ export interface AppConfig {
     lockoutSeconds: number;
   };
   /** Whom to believe about the client's address (`X-Forwarded-For`), for the per-address limits. */
-  trustProxy: boolean | number | string;
+  trustProxy: false | number | string;
   wsMaxConnectionsPerUser: number;
 }
 

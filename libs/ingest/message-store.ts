@@ -118,8 +118,7 @@ export class MessageStore {
 
   /**
    * `accounts`: our account id per `${platform}:${platform account id}`; events of other accounts are dropped, and so
-   * are messages written by another of our accounts (stored as that account's own words where they belong) and
-   * events whose ids are not of the platform's form.
+   * are events whose ids are not of the platform's form.
    */
   async store(
     events: NormalizedEvent[],
@@ -135,9 +134,10 @@ export class MessageStore {
       const accountId = accounts.get(`${event.platform}:${event.accountPlatformId}`);
       if (!accountId || !hasWellFormedIds(event)) continue;
       if (event.kind === 'message') {
+        // Another of our accounts speaking in this account's thread is the brand, not a customer.
         const author = event.author?.platformUserId;
-        if (!event.fromAccount && author && accounts.has(`${event.platform}:${author}`)) continue;
-        await this.storeMessage(accountId, event, outcome);
+        const ours = !event.fromAccount && author !== undefined && accounts.has(`${event.platform}:${author}`);
+        await this.storeMessage(accountId, ours ? { ...event, fromAccount: true } : event, outcome);
       } else if (await this.applyChange(accountId, event.platformMessageId, pendingForm(event), outcome)) {
         outcome.changes += 1;
       }
@@ -285,7 +285,7 @@ export class MessageStore {
           conversationKey,
           event.visibility,
           event.inReplyTo,
-          event.accountPlatformId,
+          event.author?.platformUserId ?? event.accountPlatformId,
           event.text,
           JSON.stringify(event.attachments),
           event.sentAt,

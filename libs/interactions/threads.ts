@@ -70,7 +70,7 @@ export function openInteractionOnThread(
 
 /**
  * The workflow id of a new interaction on this thread (see `sb_workflow_id`): `interaction-<platform>-<key>`, or with
- * `~<account platform id>` when another account's open interaction holds that id.
+ * `~<account platform id>` when an open interaction holds that id. Holds a transaction lock on the id until commit.
  */
 export async function workflowIdFor(executor: Executor, accountId: string, conversationKey: string): Promise<string> {
   const row = await queryOne<{ id: string }>(executor, 'SELECT sb_workflow_id($1, $2) AS id', [

@@ -86,26 +86,23 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /**
-   * A user name and password for a token. Locked-out names and addresses are refused before any hash is computed;
-   * an unknown name is checked against a dummy hash, so that both failures take the same time.
+   * A user name and password for a token. Each attempt is counted before any hash is computed, and refused past the
+   * limits; an unknown name is checked against a dummy hash, so that both failures take the same time.
    */
   async login(
     username: string,
     password: string,
     address: string,
   ): Promise<{ token: string; expiresIn: number; user: Principal }> {
-    await this.throttle.assertAllowed(username, address);
+    await this.throttle.attempt(username, address);
     const user = await queryOne<UserRow & { password_hash: string }>(
       this.dataSource,
       'SELECT id, username, roles, token_version, password_hash FROM users WHERE username = $1',
       [username],
     );
     const valid = await verify(user?.password_hash ?? (await this.dummyHash), password);
-    if (!user || !valid) {
-      await this.throttle.recordFailure(username, address);
-      throw ApiError.unauthorized('wrong username or password');
-    }
-    await this.throttle.recordSuccess(username);
+    if (!user || !valid) throw ApiError.unauthorized('wrong username or password');
+    await this.throttle.succeeded(username, address);
     const principal: Principal = { id: user.id, username: user.username, roles: user.roles };
     const token = await this.jwt.signAsync({ sub: user.id, ver: user.token_version });
     return { token, expiresIn: this.config.auth.tokenTtlSeconds, user: principal };

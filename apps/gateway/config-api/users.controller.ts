@@ -136,27 +136,32 @@ export class UsersController {
   /**
    * A new password, or a role taken away, ends the user's sessions: the token version moves on and every gateway is
    * told in the same transaction (open sockets close, tokens answer 401). A new password also lifts a login lockout.
+   * The row is locked while it changes, so two edits at once cannot write back a version or a role the other changed.
    */
   @Patch(':id')
   async update(@Param('id', IdPipe) id: string, @Body() body: UpdateUserDto) {
-    const entity = await this.find(id);
     await assertExisting(this.dataSource, 'workgroups', 'workgroupIds', body.workgroupIds ?? []);
-    const lostRole = body.roles !== undefined && entity.roles.some((role) => !body.roles?.includes(role));
-    if (body.username !== undefined) entity.username = body.username;
-    if (body.password !== undefined) entity.passwordHash = await hash(body.password);
-    if (body.displayName !== undefined) entity.displayName = body.displayName;
-    if (body.roles !== undefined) entity.roles = body.roles;
-    if (body.workgroupIds !== undefined) entity.workgroupIds = body.workgroupIds;
-    if (body.skills !== undefined) entity.skills = body.skills;
-    if (body.capacity !== undefined) entity.capacity = { ...body.capacity };
-    if (body.password !== undefined || lostRole) entity.tokenVersion += 1;
-    await mapConstraintErrors(() =>
+    const passwordHash = body.password === undefined ? undefined : await hash(body.password);
+    const username = await mapConstraintErrors(() =>
       this.dataSource.transaction(async (manager) => {
-        await manager.getRepository(UserEntity).save(entity);
+        const users = manager.getRepository(UserEntity);
+        const entity = await users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!entity) throw ApiError.notFound('user', id);
+        const lostRole = body.roles !== undefined && entity.roles.some((role) => !body.roles?.includes(role));
+        if (body.username !== undefined) entity.username = body.username;
+        if (passwordHash !== undefined) entity.passwordHash = passwordHash;
+        if (body.displayName !== undefined) entity.displayName = body.displayName;
+        if (body.roles !== undefined) entity.roles = body.roles;
+        if (body.workgroupIds !== undefined) entity.workgroupIds = body.workgroupIds;
+        if (body.skills !== undefined) entity.skills = body.skills;
+        if (body.capacity !== undefined) entity.capacity = { ...body.capacity };
+        if (passwordHash !== undefined || lostRole) entity.tokenVersion += 1;
+        await users.save(entity);
         await publish(manager, { kind: 'user', userId: id });
+        return entity.username;
       }),
     );
-    if (body.password !== undefined) await this.throttle.recordSuccess(entity.username);
+    if (passwordHash !== undefined) await this.throttle.release(username);
     return userView(await this.find(id));
   }
 

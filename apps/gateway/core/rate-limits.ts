@@ -1,11 +1,26 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApiError } from './api-error';
 
-/** The caller's address as Express sees it (behind a proxy, as `TRUST_PROXY` allows). */
+/**
+ * The caller's address as Express sees it (behind a proxy, as `TRUST_PROXY` allows), as the limits count it: an IPv6
+ * client is its /64, since one host commonly holds a whole /64.
+ */
 export function clientAddress(request: Request | IncomingMessage): string {
-  return ('ip' in request ? request.ip : undefined) ?? request.socket.remoteAddress ?? 'unknown';
+  const raw = ('ip' in request ? request.ip : undefined) ?? request.socket.remoteAddress ?? 'unknown';
+  return addressKey(raw);
+}
+
+export function addressKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts
+    .slice(0, 4)
+    .map((part) => part.toString(16))
+    .join(':')}::/64`;
 }
 
 /** Seconds until a limited key may try again, for `Retry-After` (at least 1). */
@@ -25,20 +40,10 @@ export async function takePoint(limiter: RateLimiterAbstract, key: string, what:
   }
 }
 
-/** Throws 429 when `key` has already used all its points in the window; takes none. */
-export async function assertNotLimited(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
-  const result = await limiter.get(key).catch(() => null);
-  if (result && result.consumedPoints >= limiter.points) {
-    throw ApiError.tooManyRequests(what, retryAfterSeconds(result));
-  }
-}
-
 /**
- * The public webhook routes' limits, per client address and per gateway (they guard this process's CPU):
- * - handshakes (Meta's verification GET, X's CRC GET; keyed by platform and address) come a few times an hour;
- * - deliveries whose signature fails cost an HMAC per configured secret and come from nobody legitimate.
+ * The webhook handshakes' limit (Meta's verification GET, X's CRC GET), per platform and client address and per
+ * gateway: a platform calls them a few times an hour. Deliveries are not limited: a signed one is always taken.
  */
 export class WebhookLimits {
   readonly handshakes = new RateLimiterMemory({ keyPrefix: 'handshake', points: 30, duration: 60 });
-  readonly badSignatures = new RateLimiterMemory({ keyPrefix: 'unsigned', points: 30, duration: 60 });
 }

@@ -127,6 +127,8 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     for (const oldest of own.slice(0, Math.max(0, own.length - this.config.wsMaxConnectionsPerUser))) {
       this.end(oldest, 'too many connections for this user', CLOSE_POLICY);
     }
+    // The user may have changed between the upgrade and now: look once more (the bus's recheck saw no socket yet).
+    void this.recheck(socket);
     void this.agents
       .get(session.principal.id)
       .then((agent) => socket.send(JSON.stringify({ event: 'agent.updated', data: agent })))

@@ -7,10 +7,11 @@ const OPEN = `('queued', 'offered', 'connected', 'wrapup')`;
  * that account. A platform id is unique per account (not per platform), threads and open interactions are found
  * within the account, and a change kept for a message still to come names its account.
  *
- * Workflow ids stay the contract's `interaction-<platform>-<conversation key>`; when another account already holds an
- * open interaction under that id (a thread two of our accounts take part in, or a forger's copy of someone else's
- * key), the new one is `…~<account platform id>`. Conversation keys never contain `~` (the ingest only takes ids of
- * the platforms' alphabets), so the two forms never meet, and a unique index keeps one open interaction per id.
+ * Workflow ids stay the contract's `interaction-<platform>-<conversation key>`; when an open interaction already holds
+ * that id (another account's, in a thread two of our accounts take part in or a forger's copy of someone else's key;
+ * or the account's own, an escalated thread that moved to its Messenger key), the new one is
+ * `…~<account platform id>` (then `~2`, `~3`…). Conversation keys never contain `~` (the ingest only takes ids of the
+ * platforms' alphabets), so the forms never meet, and a unique index keeps one open interaction per id.
  */
 export class AccountScope1764000000004 implements MigrationInterface {
   name = 'AccountScope1764000000004';
@@ -40,17 +41,32 @@ export class AccountScope1764000000004 implements MigrationInterface {
     await q.query(`DROP INDEX ix_pending_changes_message`);
     await q.query(`CREATE INDEX ix_pending_changes_message ON pending_changes (account_id, platform_message_id)`);
 
+    // Under a transaction lock on the plain id, so that two threads opening at once see each other's choice.
     await q.query(`
       CREATE FUNCTION sb_workflow_id(p_account uuid, p_key text) RETURNS text
-      LANGUAGE sql STABLE AS $fn$
-        SELECT CASE
-                 WHEN EXISTS (SELECT 1 FROM interactions i
-                               WHERE i.workflow_id = 'interaction-' || a.platform || '-' || p_key
-                                 AND i.state IN ${OPEN} AND i.account_id <> p_account)
-                 THEN 'interaction-' || a.platform || '-' || p_key || '~' || a.platform_account_id
-                 ELSE 'interaction-' || a.platform || '-' || p_key
-               END
-          FROM accounts a WHERE a.id = p_account
+      LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        plain text;
+        candidate text;
+        n integer := 1;
+      BEGIN
+        SELECT 'interaction-' || a.platform || '-' || p_key, a.platform_account_id INTO plain, candidate
+          FROM accounts a WHERE a.id = p_account;
+        IF plain IS NULL THEN
+          RETURN NULL;
+        END IF;
+        PERFORM pg_advisory_xact_lock(hashtext(plain));
+        candidate := plain || '~' || candidate;
+        IF NOT EXISTS (SELECT 1 FROM interactions i WHERE i.workflow_id = plain AND i.state IN ${OPEN}) THEN
+          RETURN plain;
+        END IF;
+        WHILE EXISTS (SELECT 1 FROM interactions i
+                       WHERE i.workflow_id = candidate || CASE WHEN n = 1 THEN '' ELSE '~' || n END
+                         AND i.state IN ${OPEN}) LOOP
+          n := n + 1;
+        END LOOP;
+        RETURN candidate || CASE WHEN n = 1 THEN '' ELSE '~' || n END;
+      END
       $fn$`);
 
     await q.query(`DROP FUNCTION sb_route_message(uuid, uuid, boolean, uuid, integer, jsonb, text)`);
