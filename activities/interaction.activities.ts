@@ -1,4 +1,5 @@
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import type { Logger } from '@switchboard/observability';
 import type { DeliveryStatus } from '@switchboard/contracts';
 import {
   RetryableSendError,
@@ -11,6 +12,7 @@ import {
 export interface InteractionActivityDeps {
   lifecycle: InteractionLifecycle;
   replies: ReplySender;
+  logger: Logger;
 }
 
 /** Attempts before a reply that keeps failing for a retryable reason is recorded as failed. */
@@ -37,18 +39,30 @@ async function atEdge<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createInteractionActivities({ lifecycle, replies }: InteractionActivityDeps) {
+export function createInteractionActivities({ lifecycle, replies, logger }: InteractionActivityDeps) {
+  /** Every step's log line names its interaction (and, for a reply, its message). */
+  const step = async <T>(name: string, ids: { interactionId?: string; messageId?: string }, work: () => Promise<T>) => {
+    const context = { ...ids, step: name, attempt: activityInfo().attempt };
+    try {
+      const result = await atEdge(work);
+      logger.debug(context, 'interaction step done');
+      return result;
+    } catch (error) {
+      logger.warn({ ...context, err: error }, 'interaction step failed');
+      throw error;
+    }
+  };
   return {
     async enqueueInteraction(input: { interactionId: string }): Promise<RoutingSettings> {
-      return atEdge(() => lifecycle.enqueue(input.interactionId));
+      return step('enqueue', input, () => lifecycle.enqueue(input.interactionId));
     },
 
     async expireOffer(input: { interactionId: string; offerId: string }): Promise<{ expired: boolean }> {
-      return atEdge(() => lifecycle.expireOffer(input));
+      return step('expireOffer', input, () => lifecycle.expireOffer(input));
     },
 
     async connectInteraction(input: { interactionId: string; agentId: string }): Promise<void> {
-      return atEdge(() => lifecycle.connect(input));
+      return step('connect', input, () => lifecycle.connect(input));
     },
 
     async transferInteraction(input: {
@@ -56,11 +70,11 @@ export function createInteractionActivities({ lifecycle, replies }: InteractionA
       toWorkgroupId: string | null;
       toAgentId: string | null;
     }): Promise<void> {
-      return atEdge(() => lifecycle.transfer(input));
+      return step('transfer', input, () => lifecycle.transfer(input));
     },
 
     async disconnectInteraction(input: { interactionId: string; agentId: string }): Promise<void> {
-      return atEdge(() => lifecycle.disconnect(input));
+      return step('disconnect', input, () => lifecycle.disconnect(input));
     },
 
     async completeInteraction(input: {
@@ -68,22 +82,23 @@ export function createInteractionActivities({ lifecycle, replies }: InteractionA
       wrapUpCode: string | null;
       reason: string;
     }): Promise<void> {
-      return atEdge(() => lifecycle.complete(input));
+      return step('complete', input, () => lifecycle.complete(input));
     },
 
     /** The customer took the question back (deleted the thread) before an agent had it. */
     async abandonInteraction(input: { interactionId: string; reason: string }): Promise<{ abandoned: boolean }> {
-      return atEdge(() => lifecycle.abandon(input));
+      return step('abandon', input, () => lifecycle.abandon(input));
     },
 
-    async sendReply(input: { messageId: string }): Promise<DeliveryStatus> {
+    /** `interactionId` is for the log; histories recorded before it was passed lack it. */
+    async sendReply(input: { interactionId?: string; messageId: string }): Promise<DeliveryStatus> {
       const finalAttempt = activityInfo().attempt >= REPLY_MAX_ATTEMPTS;
-      return atEdge(() => replies.send(input.messageId, finalAttempt));
+      return step('sendReply', input, () => replies.send(input.messageId, finalAttempt));
     },
 
     /** For a reply whose sending failed in an unforeseen way: the agent sees it failed instead of pending forever. */
-    async failReply(input: { messageId: string; error: string }): Promise<void> {
-      await replies.markFailed(input.messageId, input.error);
+    async failReply(input: { interactionId?: string; messageId: string; error: string }): Promise<void> {
+      await step('failReply', input, () => replies.markFailed(input.messageId, input.error));
     },
   };
 }

@@ -256,10 +256,14 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       if (messageId === undefined) return;
       state.sending = true;
       try {
-        await delivery.sendReply({ messageId });
+        await delivery.sendReply({ interactionId, messageId });
       } catch (error) {
-        log.warn('reply failed', { messageId, error: String(error) });
-        await steps.failReply({ messageId, error: error instanceof Error ? error.message : String(error) });
+        log.warn('reply failed', { interactionId, messageId, error: String(error) });
+        await steps.failReply({
+          interactionId,
+          messageId,
+          error: error instanceof Error ? error.message : String(error),
+        });
       } finally {
         state.replies.shift();
         state.sending = false;

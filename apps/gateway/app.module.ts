@@ -8,6 +8,7 @@ import { CoreModule } from './core/core.module';
 import { InteractionsModule } from './interactions/interactions.module';
 import { OpsModule } from './ops/ops.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { StatsModule } from './stats/stats.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -22,6 +23,7 @@ export class AppModule {
         WebhooksModule,
         InteractionsModule,
         AgentsModule,
+        StatsModule,
         RealtimeModule,
         OpsModule,
       ],

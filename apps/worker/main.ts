@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { XPoller } from '@switchboard/ingest';
 import { DATA_SOURCE, TEMPORAL_CLIENT } from '@switchboard/runtime';
 import { WorkerMaintenance } from './maintenance';
+import { startMetricsServer } from './metrics-server';
 import { ACTIVITIES, WorkerModule } from './worker.module';
 
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     logger: ['error', 'warn'],
   });
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+  const metrics = startMetricsServer(config.workerMetricsPort, logger);
   const stopMaintenance = new WorkerMaintenance(
     app.get(Dispatcher),
     app.get<DataSource>(DATA_SOURCE),
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     stopMaintenance();
+    metrics?.close();
     await connection.close();
     await app.close();
     logger.info('worker stopped');

@@ -78,7 +78,7 @@ export class WorkerModule {
             replies: ReplySender,
             poller: XPoller,
           ): InteractionActivities & PollerActivities => ({
-            ...createInteractionActivities({ lifecycle, replies }),
+            ...createInteractionActivities({ lifecycle, replies, logger }),
             ...createPollerActivities({ poller }),
           }),
         },

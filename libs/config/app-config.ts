@@ -41,6 +41,20 @@ class EnvVariables {
   )
   TRUST_PROXY = 'false';
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) WS_MAX_CONNECTIONS_PER_USER = 10;
+  /** IANA zone in which "today" and report intervals are counted. */
+  @IsString() REPORT_TIME_ZONE = 'UTC';
+  /** The worker's Prometheus endpoint (`GET /metrics`); 0: none. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535) WORKER_METRICS_PORT = 9464;
+}
+
+/** Whether the runtime knows this IANA time zone (PostgreSQL ships the same database). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `TRUST_PROXY` as Express takes it. */
@@ -79,6 +93,8 @@ export interface AppConfig {
   /** Whom to believe about the client's address (`X-Forwarded-For`), for the per-address limits. */
   trustProxy: false | number | string;
   wsMaxConnectionsPerUser: number;
+  reportTimeZone: string;
+  workerMetricsPort: number;
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
     throw new ConfigError(`Invalid environment variables:\n  ${lines.join('\n  ')}`);
   }
+  if (!isTimeZone(vars.REPORT_TIME_ZONE)) {
+    throw new ConfigError(
+      `Invalid environment variables:\n  REPORT_TIME_ZONE: not an IANA time zone (Europe/Paris, UTC...)`,
+    );
+  }
   const dataDir = resolve(vars.DATA_DIR);
   return {
     port: vars.PORT,
@@ -154,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     trustProxy: trustProxy(vars.TRUST_PROXY),
     wsMaxConnectionsPerUser: vars.WS_MAX_CONNECTIONS_PER_USER,
+    reportTimeZone: vars.REPORT_TIME_ZONE,
+    workerMetricsPort: vars.WORKER_METRICS_PORT,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { signalThreadDeleted } from '@switchboard/interactions';
-import type { Logger } from '@switchboard/observability';
+import { messagesIngested, type Logger } from '@switchboard/observability';
 import type { NormalizedEvent } from '@switchboard/platforms';
 import type { MessageRouter } from './message-router';
 import type { MessageStore, StoreOutcome } from './message-store';
@@ -29,6 +29,7 @@ export class IngestPipeline {
     deadlineAt?: number,
   ): Promise<StoreOutcome> {
     const outcome = await this.store.store(events, accounts, deadlineAt);
+    countIngested(events, outcome);
     this.router.routeSoon(outcome.created);
     this.profiles.enrichSoon(outcome.profiles);
     for (const target of outcome.abandoned) {
@@ -46,6 +47,7 @@ export class IngestPipeline {
   /** Stores and routes before resolving: for a poller, whose next step should see the interactions exist. */
   async acceptAndRoute(events: NormalizedEvent[], accounts: ReadonlyMap<string, string>): Promise<StoreOutcome> {
     const outcome = await this.store.store(events, accounts);
+    countIngested(events, outcome);
     this.profiles.enrichSoon(outcome.profiles);
     const routed = outcome.created.map((hint) =>
       this.router.route(hint.id, hint).catch((error: unknown) => {
@@ -59,6 +61,12 @@ export class IngestPipeline {
   private signalThreadDeleted(target: { interactionId: string; workflowId: string }): Promise<void> {
     return signalThreadDeleted(this.temporal, target);
   }
+}
+
+function countIngested(events: NormalizedEvent[], outcome: StoreOutcome): void {
+  for (const message of outcome.created) messagesIngested.inc({ platform: message.platform, direction: 'inbound' });
+  const platform = events[0]?.platform;
+  if (platform && outcome.outbound > 0) messagesIngested.inc({ platform, direction: 'outbound' }, outcome.outbound);
 }
 
 /** A delivery too large or too slow to store before the platform gives up: answered 503 so that it is sent again. */

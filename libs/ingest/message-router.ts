@@ -10,7 +10,7 @@ import {
   type Visibility,
 } from '@switchboard/contracts';
 import { signalInteraction, type OpenInteraction } from '@switchboard/interactions';
-import type { Logger } from '@switchboard/observability';
+import { messagesFiltered, messagesRouted, type Logger } from '@switchboard/observability';
 import { queryOne, queryRows } from '@switchboard/persistence';
 import { selectChannel, type KeywordRules, type RoutableChannel } from '@switchboard/routing';
 import { WorkQueue } from './work-queue';
@@ -35,6 +35,12 @@ interface RouteRow {
   interaction_type: string | null;
   interaction_state: string | null;
   workflow_id: string | null;
+}
+
+function countRouted(platform: Platform, step: RouteRow | null): void {
+  if (!step || step.outcome === 'skip' || !step.interaction_state) return;
+  if (step.interaction_state === String(InteractionState.FILTERED)) messagesFiltered.inc({ platform });
+  else messagesRouted.inc({ platform, outcome: step.outcome === 'deliver' ? 'queued' : 'joined' });
 }
 
 /** What routing needs to know of a customer message; the ingest hands it over so it need not be read back. */
@@ -173,6 +179,7 @@ export class MessageRouter {
       chosen?.priority ?? 0,
       JSON.stringify(chosen?.skills ?? {}),
     ]);
+    countRouted(hint.platform, step);
     if (step?.outcome !== 'deliver' || !step.interaction_id || !step.workflow_id) return;
     await this.deliver({
       interaction: {

@@ -6,6 +6,7 @@ import {
   InteractionType,
   type OfferCreatedSignal,
 } from '@switchboard/contracts';
+import { offersMade, webhookToOfferSeconds } from '@switchboard/observability';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import { recordEvent } from './interaction-events';
 
@@ -114,17 +115,24 @@ export class Dispatcher {
   }
 
   private async offer(manager: EntityManager, interaction: QueuedRow, agent: AgentRow): Promise<DispatchedOffer> {
-    const updated = await queryOne<{ offer_id: string; offer_expires_at: Date }>(
+    // The first offer also tells how long the customer's first message took to reach an agent's screen.
+    const updated = await queryOne<{ offer_id: string; offer_expires_at: Date; since_first_message: number | null }>(
       manager,
-      `UPDATE interactions i
+      `WITH before AS (SELECT offered_at IS NULL AS first FROM interactions WHERE id = $1)
+       UPDATE interactions i
           SET state = 'offered', agent_id = $2, offer_id = gen_random_uuid(), offered_at = now(),
               offer_expires_at = now() + make_interval(secs => w.accept_timeout_seconds)
          FROM workgroups w
         WHERE i.id = $1 AND i.state = 'queued' AND w.id = i.workgroup_id
-        RETURNING i.offer_id, i.offer_expires_at`,
+        RETURNING i.offer_id, i.offer_expires_at,
+                  CASE WHEN (SELECT first FROM before) THEN extract(epoch FROM clock_timestamp() - (
+                    SELECT min(m.received_at) FROM messages m WHERE m.interaction_id = i.id AND m.direction = 'inbound'
+                  ))::float8 END AS since_first_message`,
       [interaction.id, agent.id],
     );
     if (!updated) throw new Error(`interaction ${interaction.id} left the queue during dispatch`);
+    offersMade.inc();
+    if (updated.since_first_message !== null) webhookToOfferSeconds.observe(updated.since_first_message);
     await manager.query('UPDATE users SET last_offered_at = now() WHERE id = $1', [agent.id]);
     const expiresAt = new Date(updated.offer_expires_at).toISOString();
     await recordEvent(manager, {

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { AgentStatus, InteractionState } from '@switchboard/contracts';
+import { interactionsAbandoned, interactionsAnswered, queueWaitSeconds } from '@switchboard/observability';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import type { Dispatcher } from './dispatcher';
 import { recordEvent } from './interaction-events';
@@ -128,17 +129,19 @@ export class InteractionLifecycle {
   }
 
   async connect(input: { interactionId: string; agentId: string }): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const waited = await this.dataSource.transaction(async (manager) => {
       const row = await this.lock(manager, input.interactionId);
-      if (row.state === InteractionState.CONNECTED && row.agent_id === input.agentId) return;
+      if (row.state === InteractionState.CONNECTED && row.agent_id === input.agentId) return undefined;
       if (row.state !== InteractionState.OFFERED || row.agent_id !== input.agentId) {
         throw new TransitionConflictError(`interaction ${row.id} is ${row.state}, not offered to ${input.agentId}`);
       }
-      await manager.query(
+      const connected = await queryOne<{ waited: number | null }>(
+        manager,
         `UPDATE interactions
             SET state = 'connected', connected_at = COALESCE(connected_at, now()), offer_id = NULL,
                 offer_expires_at = NULL, reserved_agent_id = NULL
-          WHERE id = $1`,
+          WHERE id = $1
+          RETURNING extract(epoch FROM now() - queued_at)::float8 AS waited`,
         [row.id],
       );
       await recordEvent(manager, {
@@ -149,7 +152,12 @@ export class InteractionLifecycle {
         workgroupId: row.workgroup_id,
       });
       await publish(manager, { kind: 'interaction', interactionId: row.id });
+      return connected?.waited ?? null;
     });
+    // Counted once, by the run that made the change (a retried activity finds it done).
+    if (waited === undefined) return;
+    interactionsAnswered.inc();
+    if (waited !== null) queueWaitSeconds.observe(waited);
   }
 
   /**
@@ -270,6 +278,7 @@ export class InteractionLifecycle {
       return locked;
     });
     if (!row) return { abandoned: false };
+    interactionsAbandoned.inc();
     if (row.workgroup_id) await this.dispatcher.dispatch([row.workgroup_id]);
     return { abandoned: true };
   }

@@ -4,6 +4,7 @@ import {
   pgErrorCode,
   publish,
   queryOne,
+  queryRows,
   type FacebookCredentials,
   type SecretBox,
   type TwitterAccountCredentials,
@@ -15,6 +16,7 @@ import {
   type SendResult,
   type TwitterClient,
 } from '@switchboard/platforms';
+import { repliesSent } from '@switchboard/observability';
 import { latestInboundMessage, openInteractionOnThread } from './threads';
 
 /** Thrown for a failure worth another try (rate limit, network): the activity turns it into a Temporal retry. */
@@ -166,7 +168,8 @@ export class ReplySender {
   }
 
   private async recordOnce(messageId: string, result: SendResult): Promise<DeliveryStatus> {
-    return this.dataSource.transaction(async (manager) => {
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      let changed: { platform: Platform }[];
       if (result.ok) {
         // The platform's echo of this reply may have been stored first, as an outbound message of unknown origin:
         // this reply is that message, so the echo's row gives way (the id is unique).
@@ -176,22 +179,27 @@ export class ReplySender {
               AND e.id <> $1`,
           [messageId, result.platformMessageId],
         );
-        await manager.query(
+        changed = await queryRows<{ platform: Platform }>(
+          manager,
           `UPDATE messages SET delivery_status = 'sent', platform_message_id = $2, delivery_error = NULL
-            WHERE id = $1`,
+            WHERE id = $1 AND delivery_status IS DISTINCT FROM 'sent' RETURNING platform`,
           [messageId, result.platformMessageId],
         );
       } else {
         const error = { code: result.error.code, message: result.error.message, platform: result.error.platformBody };
-        await manager.query(
+        changed = await queryRows<{ platform: Platform }>(
+          manager,
           `UPDATE messages SET delivery_status = 'failed', delivery_error = $2
-            WHERE id = $1 AND delivery_status = 'pending'`,
+            WHERE id = $1 AND delivery_status = 'pending' RETURNING platform`,
           [messageId, JSON.stringify(error)],
         );
       }
       await publish(manager, { kind: 'message.updated', messageId });
-      return result.ok ? DeliveryStatus.SENT : DeliveryStatus.FAILED;
+      return changed[0]?.platform ?? null;
     });
+    const status = result.ok ? DeliveryStatus.SENT : DeliveryStatus.FAILED;
+    if (recorded) repliesSent.inc({ platform: recorded, status });
+    return status;
   }
 }
 

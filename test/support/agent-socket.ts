@@ -10,8 +10,11 @@ export class AgentSocket {
   readonly frames: Frame[] = [];
   private waiters: { match: (frame: Frame) => boolean; resolve: (frame: Frame) => void }[] = [];
   private seq = 0;
+  /** Resolves when the socket closes, however early (a close before anyone asks is not missed). */
+  private readonly closing: Promise<{ code: number }>;
 
   private constructor(private readonly socket: WebSocket) {
+    this.closing = new Promise((resolve) => socket.once('close', (code: number) => resolve({ code })));
     socket.on('message', (raw: Buffer) => {
       const frame = JSON.parse(raw.toString()) as Frame;
       this.frames.push(frame);
@@ -66,7 +69,7 @@ export class AgentSocket {
   }
 
   closed(): Promise<{ code: number }> {
-    return new Promise((resolve) => this.socket.once('close', (code: number) => resolve({ code })));
+    return this.closing;
   }
 
   close(): void {

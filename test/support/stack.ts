@@ -15,6 +15,8 @@ export interface Stack {
   databaseUrl: string;
   temporalAddress: string;
   temporalUiPort: number;
+  /** The worker's Prometheus endpoint: `http://127.0.0.1:<port>/metrics`. */
+  workerMetricsPort: number;
   /** Everything the launcher printed, for diagnosing a failed test. */
   output(): string;
   /** The current process id of the gateway or the worker, as the launcher reported it. */
@@ -43,7 +45,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 
 async function startStackOnce(env: Record<string, string>): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const [port, temporalPort, temporalUiPort, pgPort] = [
+  const [port, temporalPort, temporalUiPort, pgPort, workerMetricsPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -60,6 +63,7 @@ async function startStackOnce(env: Record<string, string>): Promise<Stack> {
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(temporalUiPort),
       EMBEDDED_POSTGRES_PORT: String(pgPort),
+      WORKER_METRICS_PORT: String(workerMetricsPort),
       FACEBOOK_GRAPH_URL: sim.url,
       TWITTER_API_URL: sim.url,
       ADMIN_PASSWORD,
@@ -100,7 +104,7 @@ async function startStackOnce(env: Record<string, string>): Promise<Stack> {
     if (!last) throw new Error(`no pid reported for ${app}`);
     return Number(last);
   };
-  return { baseUrl, sim, dataDir, ...endpoints, temporalUiPort, output: () => output, pidOf, stop };
+  return { baseUrl, sim, dataDir, ...endpoints, temporalUiPort, workerMetricsPort, output: () => output, pidOf, stop };
 }
 
 /** Polls until `check` is true; fails with the last diagnostic after `timeoutMs`. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AgentStatus, AGENT_LOAD_STATES } from '@switchboard/contracts';
+import { AgentStatus, AGENT_LOAD_STATES, InteractionType } from '@switchboard/contracts';
 import { Dispatcher } from '@switchboard/interactions';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import type { Principal } from '../auth/principal';
@@ -15,7 +15,10 @@ export interface AgentSummary {
   statusChangedAt: string;
   workgroupIds: string[];
   capacity: Record<string, number>;
+  /** The interactions holding the agent's capacity: offered, connected or in wrap-up. */
   interactions: { id: string; type: string; state: string }[];
+  /** How many of those per type, against `capacity`. */
+  current: { conversation: number; directMessage: number };
 }
 
 @Injectable()
@@ -78,6 +81,10 @@ export class AgentsService {
       workgroupIds: row.workgroup_ids,
       capacity: row.capacity,
       interactions: row.interactions ?? [],
+      current: {
+        conversation: (row.interactions ?? []).filter((i) => i.type === String(InteractionType.CONVERSATION)).length,
+        directMessage: (row.interactions ?? []).filter((i) => i.type === String(InteractionType.DIRECT_MESSAGE)).length,
+      },
     }));
   }
 }

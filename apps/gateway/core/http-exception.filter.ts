@@ -1,5 +1,5 @@
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from '@switchboard/observability';
 import { TooManyRequests } from './api-error';
 
@@ -17,8 +17,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
     const { status, body } = this.describe(exception);
-    if (status >= 500) this.logger.error({ err: exception }, 'request failed');
+    if (status >= 500) {
+      // An interaction route names its interaction: the line carries its id.
+      const interactionId = request.path.match(/^\/api\/interactions\/([0-9a-f-]{36})/)?.[1];
+      this.logger.error(
+        { err: exception, path: request.path, ...(interactionId ? { interactionId } : {}) },
+        'request failed',
+      );
+    }
     if (exception instanceof TooManyRequests) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(status).json(body);
   }

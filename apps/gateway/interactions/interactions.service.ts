@@ -132,10 +132,12 @@ export class InteractionsService {
    * The reply is stored: it will be sent. If its workflow cannot be told now (Temporal unreachable), the router's sweep
    * tells it later, so the agent still gets 202 and sees the delivery status change.
    */
-  private async handOver(messageId: string): Promise<void> {
+  private async handOver(interactionId: string, messageId: string): Promise<void> {
     await this.router
       .deliverReply(messageId)
-      .catch((error: unknown) => this.logger.warn({ err: error, messageId }, 'reply hand-over deferred to the sweep'));
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, interactionId, messageId }, 'reply hand-over deferred to the sweep'),
+      );
   }
 
   private handle(row: InteractionRecord) {
@@ -344,7 +346,7 @@ export class InteractionsService {
       });
       await publish(manager, { kind: 'interaction', interactionId: childId }, { kind: 'message.created', messageId });
     });
-    await this.handOver(messageId);
+    await this.handOver(childId, messageId);
     return messageView(
       (await loadMessage(this.dataSource, messageId)) as NonNullable<Awaited<ReturnType<typeof loadMessage>>>,
     );
@@ -377,7 +379,7 @@ export class InteractionsService {
       );
       await publish(manager, { kind: 'message.created', messageId });
     });
-    await this.handOver(messageId);
+    await this.handOver(row.id, messageId);
     return messageView(
       (await loadMessage(this.dataSource, messageId)) as NonNullable<Awaited<ReturnType<typeof loadMessage>>>,
     );

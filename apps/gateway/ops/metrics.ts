@@ -1,8 +1,8 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
+import { metricsRegistry } from '@switchboard/observability';
 
-/** The gateway's Prometheus registry (`GET /metrics`): process metrics plus the webhook path. */
-export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry });
+/** The webhook path's metrics; the process's registry and the shared metrics are in libs/observability. */
+export { metricsRegistry };
 
 export const webhookRequests = new Counter({
   name: 'switchboard_webhook_requests_total',

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { StatsModule } from '../stats/stats.module';
 import { OpsController } from './ops.controller';
+import { WorkgroupGauges } from './workgroup-gauges';
 
-@Module({ controllers: [OpsController] })
+@Module({ imports: [StatsModule], controllers: [OpsController], providers: [WorkgroupGauges] })
 export class OpsModule {}

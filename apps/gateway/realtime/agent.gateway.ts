@@ -21,6 +21,7 @@ import { CONFIG, LOGGER } from '../core/tokens';
 import { ReplyDto, TransferDto, WrapUpDto } from '../interactions/interactions.controller';
 import { InteractionsService } from '../interactions/interactions.service';
 import { SocketRegistry } from './socket-registry';
+import { StatsPublisher } from './stats-publisher';
 import type { Admission } from './ws-adapter';
 import { admitRequest, admittedSession, endSocketSession, setSocketSession, socketSession } from './socket-session';
 
@@ -79,6 +80,7 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     private readonly interactions: InteractionsService,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CONFIG) private readonly config: AppConfig,
+    private readonly stats: StatsPublisher,
   ) {
     // A socket that stops answering pings is dropped, so offers are not pushed into the void; every session is
     // looked at again, in case a change notice was missed.
@@ -118,7 +120,7 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     socket.alive = true;
     socket.on('pong', () => (socket.alive = true));
     setSocketSession(socket, session);
-    this.sockets.add(session.principal, socket);
+    if (this.sockets.add(session.principal, socket)) this.stats.greet(socket);
     this.expiries.set(
       socket,
       setTimeout(() => this.end(socket, 'token expired', CLOSE_SESSION_ENDED), session.expiresAt - Date.now()),
@@ -154,7 +156,9 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     }
     if (socketSession(socket) !== session) return;
     setSocketSession(socket, fresh);
-    if (fresh.principal.roles.join() !== session.principal.roles.join()) this.sockets.add(fresh.principal, socket);
+    if (fresh.principal.roles.join() !== session.principal.roles.join() && this.sockets.add(fresh.principal, socket)) {
+      this.stats.greet(socket);
+    }
   }
 
   /** Ends a socket's session at once (no frame of it is acted on any more), tells the client why, and closes it. */
@@ -204,7 +208,11 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
           data: { ref, status: error.getStatus(), error: body.error ?? error.message, details: body.details ?? [] },
         };
       }
-      this.logger.error({ err: error }, 'websocket action failed');
+      const interactionId = (raw as { interactionId?: unknown } | null)?.interactionId;
+      this.logger.error(
+        { err: error, userId: principal.id, ...(typeof interactionId === 'string' ? { interactionId } : {}) },
+        'websocket action failed',
+      );
       return { event: 'error', data: { ref, status: 500, error: 'internal error' } };
     }
   }

@@ -8,6 +8,7 @@ import { interactionView, loadInteraction, loadMessage, loadOfferPreview, messag
 import { AgentsService } from '../agents/agents.service';
 import { AuthService } from '../auth/auth.service';
 import { AgentGateway } from './agent.gateway';
+import { StatsPublisher } from './stats-publisher';
 import { DATA_SOURCE, ENDPOINTS, LOGGER } from '../core/tokens';
 import { SocketRegistry } from './socket-registry';
 
@@ -28,6 +29,7 @@ export class BusListener implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly agents: AgentsService,
     private readonly auth: AuthService,
     private readonly gateway: AgentGateway,
+    private readonly stats: StatsPublisher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,9 +75,11 @@ export class BusListener implements OnApplicationBootstrap, OnApplicationShutdow
   async dispatch(event: BusEvent): Promise<void> {
     if (event.kind === 'user') {
       this.auth.forget(event.userId);
+      this.stats.changed();
       await this.gateway.recheckUser(event.userId);
       return;
     }
+    if (event.kind === 'interaction' || event.kind === 'offer' || event.kind === 'agent') this.stats.changed();
     // Nobody here to tell: skip the loads (a gateway taking only webhooks hears every event).
     if (this.sockets.empty) return;
     switch (event.kind) {

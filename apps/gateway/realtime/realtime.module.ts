@@ -5,9 +5,11 @@ import { InteractionsModule } from '../interactions/interactions.module';
 import { AgentGateway } from './agent.gateway';
 import { BusListener } from './bus-listener';
 import { SocketRegistry } from './socket-registry';
+import { StatsPublisher } from './stats-publisher';
+import { StatsModule } from '../stats/stats.module';
 
 @Module({
-  imports: [AuthModule, AgentsModule, InteractionsModule],
-  providers: [AgentGateway, BusListener, SocketRegistry],
+  imports: [AuthModule, AgentsModule, InteractionsModule, StatsModule],
+  providers: [AgentGateway, BusListener, SocketRegistry, StatsPublisher],
 })
 export class RealtimeModule {}

@@ -10,14 +10,16 @@ export class SocketRegistry {
   private readonly owners = new Map<WebSocket, string>();
   private readonly watchers = new Set<WebSocket>();
 
-  /** Registers the socket, or re-files it after its user's roles changed. */
-  add(principal: Principal, socket: WebSocket): void {
+  /** Registers the socket, or re-files it after its user's roles changed; true when it watches (a supervisor). */
+  add(principal: Principal, socket: WebSocket): boolean {
     const sockets = this.byUser.get(principal.id) ?? new Set<WebSocket>();
     sockets.add(socket);
     this.byUser.set(principal.id, sockets);
     this.owners.set(socket, principal.id);
-    if (hasRole(principal, Role.SUPERVISOR, Role.ADMIN)) this.watchers.add(socket);
+    const watches = hasRole(principal, Role.SUPERVISOR, Role.ADMIN);
+    if (watches) this.watchers.add(socket);
     else this.watchers.delete(socket);
+    return watches;
   }
 
   remove(socket: WebSocket): void {
@@ -57,6 +59,11 @@ export class SocketRegistry {
   reaches(userIds: readonly (string | null | undefined)[], watchers: boolean): boolean {
     if (watchers && this.watchers.size > 0) return true;
     return userIds.some((id) => id !== null && id !== undefined && this.byUser.has(id));
+  }
+
+  /** Whether a supervisor (or admin) is connected here. */
+  get hasWatchers(): boolean {
+    return this.watchers.size > 0;
   }
 
   /** Whether any socket at all is connected here. */

@@ -4,6 +4,7 @@ import { Ingestion1764000000002 } from './1764000000002-ingestion';
 import { RouteFunction1764000000003 } from './1764000000003-route-function';
 import { AccountScope1764000000004 } from './1764000000004-account-scope';
 import { SessionsAndLimits1764000000005 } from './1764000000005-sessions-and-limits';
+import { Reporting1764000000006 } from './1764000000006-reporting';
 
 export const MIGRATIONS = [
   InitialSchema1764000000000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   RouteFunction1764000000003,
   AccountScope1764000000004,
   SessionsAndLimits1764000000005,
+  Reporting1764000000006,
 ];

@@ -1,0 +1,141 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiParam,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import { Role } from '@switchboard/contracts';
+import type { AppConfig } from '@switchboard/config';
+import type { Logger } from '@switchboard/observability';
+import {
+  bucketCount,
+  instantForm,
+  MAX_BUCKETS,
+  REPORT_INTERVALS,
+  REPORT_KINDS,
+  reportSpec,
+  resolveRange,
+  type ReportInterval,
+  type ReportKind,
+} from '@switchboard/reporting';
+import { Roles } from '../auth/auth.decorators';
+import { ApiError } from '../core/api-error';
+import { CONFIG, DATA_SOURCE, LOGGER } from '../core/tokens';
+import { ReportsPool } from './reports-pool';
+import { streamReport } from './report-stream';
+
+const INSTANT =
+  '`2026-12-01` (midnight in REPORT_TIME_ZONE), `2026-12-01T08:00` (wall-clock time there) or ' +
+  '`2026-12-01T07:00:00Z` / `…+01:00` (that instant)';
+
+class ReportQueryDto {
+  @ApiPropertyOptional({ description: `start, inclusive: ${INSTANT}; default the start of today` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string;
+  @ApiPropertyOptional({ description: `end, exclusive: ${INSTANT}; default now` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string;
+  @ApiPropertyOptional({
+    enum: REPORT_INTERVALS,
+    description: 'one row per interval (and workgroup or agent); default one for the whole range',
+  })
+  @IsOptional()
+  @IsIn(REPORT_INTERVALS)
+  interval?: ReportInterval;
+  @ApiPropertyOptional({ format: 'uuid', description: 'only this workgroup' })
+  @IsOptional()
+  @IsUUID()
+  workgroupId?: string;
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+function instant(name: 'from' | 'to', value: string | undefined) {
+  if (value === undefined) return null;
+  const form = instantForm(value);
+  if (!form) throw ApiError.badRequest(`invalid ${name}`, [{ field: name, message: `must be ${INSTANT}` }]);
+  return { value, form };
+}
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Roles(Role.SUPERVISOR, Role.ADMIN)
+@Controller('api/reports')
+export class ReportsController {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly reports: ReportsPool,
+  ) {}
+
+  @Get(':kind')
+  @ApiParam({ name: 'kind', enum: REPORT_KINDS })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description:
+      'interactions: one row per interaction created in the range; workgroups and agents: one row per interval and ' +
+      'workgroup / agent; wrapup-codes: counts per code and workgroup. JSON is an array of rows; CSV has a header ' +
+      'row with the same names. Both are streamed from a database cursor.',
+  })
+  @ApiBadRequestResponse({ description: 'from, to, interval, workgroupId or format invalid (named)' })
+  async report(@Param('kind') kind: string, @Query() query: ReportQueryDto, @Res() response: Response): Promise<void> {
+    if (!(REPORT_KINDS as readonly string[]).includes(kind)) throw ApiError.notFound('report', kind);
+    const range = await resolveRange(
+      this.dataSource,
+      this.config.reportTimeZone,
+      instant('from', query.from),
+      instant('to', query.to),
+    );
+    if (range.from >= range.to) {
+      throw ApiError.badRequest('invalid to', [{ field: 'to', message: 'must be after from' }]);
+    }
+    const interval = query.interval ?? null;
+    if (bucketCount(range.from, range.to, interval) > MAX_BUCKETS) {
+      throw ApiError.badRequest('invalid interval', [
+        {
+          field: 'interval',
+          message: `more than ${MAX_BUCKETS} intervals: choose a longer interval or a shorter range`,
+        },
+      ]);
+    }
+    const format = query.format ?? 'json';
+    const spec = reportSpec(kind as ReportKind, interval);
+    const client = await this.reports.pool.connect();
+    response.status(200);
+    if (format === 'csv') {
+      const name = `${kind}-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`;
+      response.type('text/csv; charset=utf-8').attachment(name);
+    } else {
+      response.type('application/json');
+    }
+    try {
+      await streamReport(
+        client,
+        spec,
+        [range.from, range.to, this.config.reportTimeZone, query.workgroupId ?? null],
+        format,
+        response,
+      );
+      client.release();
+    } catch (error) {
+      client.release(true);
+      this.logger.error({ err: error, kind }, 'report failed');
+      if (!response.headersSent) response.status(500).json({ error: 'the report failed', details: [] });
+      else response.destroy();
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from './figures';
+export * from './realtime-stats';
+export * from './report-params';
+export * from './reports';
