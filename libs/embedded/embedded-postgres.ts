@@ -78,6 +78,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       'listen_addresses=127.0.0.1',
       '-c',
       'max_connections=200',
+      // The defaults suit a laptop's toy database: a month's report and a day of webhooks want more cache, and fewer
+      // checkpoints under a burst of writes.
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'max_wal_size=2GB',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: (message) => log(String(message).trimEnd()),
