@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { Client as PgClient } from 'pg';
+import { reportSpec } from '@switchboard/reporting';
 import { AgentSocket, type Frame } from './support/agent-socket';
 import { ApiClient } from './support/api-client';
 import { createAgent, facebookAccountBody } from './support/builders';
@@ -389,6 +390,37 @@ describe('statistics and reports on a known timeline', () => {
     expect((await people.ann.api.get('/api/reports/agents')).status).toBe(403);
   });
 
+  it('steps hourly intervals through DST changes in wall-clock time, a repeated hour being one interval', async () => {
+    // America/New_York: on 2026-11-01 01:00-02:00 happens twice (EDT, then EST); on 2026-03-08 02:00-03:00 never.
+    const zone = 'America/New_York';
+    const spec = reportSpec('workgroups', 'hour');
+    const intervals = async (from: string, to: string) => {
+      const { rows } = await db.query<Record<string, unknown>>(spec.sql, [from, to, zone, wg.a]);
+      return rows.map((row) => spec.map(row)).map((r) => [r['intervalStart'], r['offered']]);
+    };
+    // Three stays begun in the repeated hour's first and second passes and just after it.
+    for (const at of ['2026-11-01T05:30:00Z', '2026-11-01T06:30:00Z', '2026-11-01T07:10:00Z']) {
+      await db.query(
+        `INSERT INTO queue_segments (interaction_id, workgroup_id, type, entered_at, entered_via, ended_at, outcome)
+         VALUES ($1, $2, 'conversation', $3, 'queued', $3::timestamptz + interval '1 minute', 'answered')`,
+        [comments.c1.interactionId, wg.a, at],
+      );
+    }
+    expect(await intervals('2026-11-01T04:00:00Z', '2026-11-01T09:00:00Z')).toEqual([
+      ['2026-11-01T04:00:00.000Z', 0],
+      ['2026-11-01T05:00:00.000Z', 2],
+      ['2026-11-01T07:00:00.000Z', 1],
+      ['2026-11-01T08:00:00.000Z', 0],
+    ]);
+    // Starting inside the repeated hour keeps what follows in it.
+    expect(await intervals('2026-11-01T05:30:00Z', '2026-11-01T07:00:00Z')).toEqual([['2026-11-01T05:00:00.000Z', 2]]);
+    expect((await intervals('2026-03-08T05:00:00Z', '2026-03-08T08:00:00Z')).map(([start]) => start)).toEqual([
+      '2026-03-08T05:00:00.000Z',
+      '2026-03-08T06:00:00.000Z',
+      '2026-03-08T07:00:00.000Z',
+    ]);
+  });
+
   it('lists agents with their status, since when, and current work per type', async () => {
     const { body } =
       await admin.get<{ id: string; status: string; statusChangedAt: string; current: Record<string, number> }[]>(
@@ -399,6 +431,13 @@ describe('statistics and reports on a known timeline', () => {
       current: { conversation: 0, directMessage: 0 },
     });
     expect(Date.parse(body.find((a) => a.id === people.ben.id)!.statusChangedAt)).toBeGreaterThan(range.from / 1000);
+    const history = await admin.get<{ status: string; startedAt: string; endedAt: string | null }[]>(
+      `/api/agents/${people.ann.id}/status-history?${query()}`,
+    );
+    expect(history.body.map((h) => h.status)).toEqual(['offline', 'available', 'away', 'available']);
+    expect(history.body[0]?.endedAt).toBe(history.body[1]?.startedAt);
+    expect((await people.ann.api.get(`/api/agents/${people.ann.id}/status-history`)).status).toBe(403);
+    expect((await admin.get(`/api/agents/${people.ann.id}/status-history?from=never`)).status).toBe(400);
   });
 
   it('exposes the counters and gauges to Prometheus', async () => {

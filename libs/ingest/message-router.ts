@@ -37,10 +37,11 @@ interface RouteRow {
   workflow_id: string | null;
 }
 
+/** A message that joined or was filtered is done in one step; one that opened an interaction, once it is handed over. */
 function countRouted(platform: Platform, step: RouteRow | null): void {
-  if (!step || step.outcome === 'skip' || !step.interaction_state) return;
+  if (!step || step.outcome !== 'done' || !step.interaction_state) return;
   if (step.interaction_state === String(InteractionState.FILTERED)) messagesFiltered.inc({ platform });
-  else messagesRouted.inc({ platform, outcome: step.outcome === 'deliver' ? 'queued' : 'joined' });
+  else messagesRouted.inc({ platform, outcome: 'joined' });
 }
 
 /** What routing needs to know of a customer message; the ingest hands it over so it need not be read back. */
@@ -105,9 +106,9 @@ export class MessageRouter {
 
   /** Both directions: customer messages not yet routed, and agents' replies not yet handed to their workflow. */
   async sweep(): Promise<number> {
-    const rows = await queryRows<{ id: string; direction: string }>(
+    const rows = await queryRows<{ id: string; direction: string; interaction_id: string | null }>(
       this.dataSource,
-      `SELECT id, direction FROM messages WHERE routed_at IS NULL
+      `SELECT id, direction, interaction_id FROM messages WHERE routed_at IS NULL
           AND received_at < now() - make_interval(secs => $1)
           AND (direction = 'inbound' OR delivery_status = 'pending')
         ORDER BY received_at LIMIT 500`,
@@ -116,7 +117,10 @@ export class MessageRouter {
     this.routeSoon(rows.filter((row) => row.direction === 'inbound').map((row) => row.id));
     for (const row of rows.filter((r) => r.direction === 'outbound')) {
       this.deliverReply(row.id).catch((error: unknown) =>
-        this.logger.warn({ err: error, messageId: row.id }, 'reply hand-over failed; the sweep will retry'),
+        this.logger.warn(
+          { err: error, messageId: row.id, interactionId: row.interaction_id },
+          'reply hand-over failed; the sweep will retry',
+        ),
       );
     }
     return rows.length;
@@ -191,9 +195,13 @@ export class MessageRouter {
       messageId,
       platform: hint.platform,
     });
-    await queryRows(this.dataSource, 'UPDATE messages SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [
-      messageId,
-    ]);
+    const marked = await queryRows(
+      this.dataSource,
+      'UPDATE messages SET routed_at = now() WHERE id = $1 AND routed_at IS NULL RETURNING id',
+      [messageId],
+    );
+    // Counted by whoever marks it: a sweep repeating a hand-over that had failed counts it once.
+    if (marked.length > 0) messagesRouted.inc({ platform: hint.platform, outcome: 'queued' });
   }
 
   /** What routing needs to know of a message the ingest did not describe (found by the sweep). */

@@ -16,6 +16,8 @@ export type OfferSink = (workflowId: string, offer: OfferCreatedSignal) => Promi
 export interface DispatchedOffer {
   workflowId: string;
   signal: OfferCreatedSignal;
+  /** For the interaction's first offer: seconds since its first message reached Switchboard. */
+  sinceFirstMessage: number | null;
 }
 
 interface QueuedRow {
@@ -47,7 +49,7 @@ export class Dispatcher {
   constructor(
     private readonly dataSource: DataSource,
     private readonly sink: OfferSink,
-    private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly onError: (error: unknown, interactionId?: string) => void = () => undefined,
   ) {}
 
   /** Offers as many waiting interactions of these workgroups (all when null) as agents can take. */
@@ -58,14 +60,19 @@ export class Dispatcher {
       const offer = await this.dataSource.transaction((manager) => this.offerOne(manager, workgroupIds));
       if (!offer) break;
       offers.push(offer);
-      await this.sink(offer.workflowId, offer.signal).catch(this.onError);
+      // Counted once committed: a rolled-back offer was never made.
+      offersMade.inc();
+      if (offer.sinceFirstMessage !== null) webhookToOfferSeconds.observe(offer.sinceFirstMessage);
+      await this.sink(offer.workflowId, offer.signal).catch((error: unknown) =>
+        this.onError(error, offer.signal.interactionId),
+      );
     }
     return offers;
   }
 
   /** Dispatch in the background: callers that free capacity must not wait for it nor fail because of it. */
   dispatchSoon(workgroupIds: readonly string[] | null): void {
-    this.dispatch(workgroupIds).catch(this.onError);
+    this.dispatch(workgroupIds).catch((error: unknown) => this.onError(error));
   }
 
   /**
@@ -131,8 +138,6 @@ export class Dispatcher {
       [interaction.id, agent.id],
     );
     if (!updated) throw new Error(`interaction ${interaction.id} left the queue during dispatch`);
-    offersMade.inc();
-    if (updated.since_first_message !== null) webhookToOfferSeconds.observe(updated.since_first_message);
     await manager.query('UPDATE users SET last_offered_at = now() WHERE id = $1', [agent.id]);
     const expiresAt = new Date(updated.offer_expires_at).toISOString();
     await recordEvent(manager, {
@@ -150,6 +155,7 @@ export class Dispatcher {
     );
     return {
       workflowId: interaction.workflow_id,
+      sinceFirstMessage: updated.since_first_message,
       signal: {
         interactionId: interaction.id,
         offerId: updated.offer_id,
@@ -187,7 +193,7 @@ export class Dispatcher {
         agentId: row.agent_id,
         agentName: row.username,
         expiresAt: new Date(row.offer_expires_at).toISOString(),
-      }).catch(this.onError);
+      }).catch((error: unknown) => this.onError(error, row.id));
     }
     return stale.length;
   }

@@ -25,8 +25,10 @@ interface LockedInteraction {
   state: InteractionState;
   agent_id: string | null;
   workgroup_id: string | null;
+  reserved_agent_id: string | null;
   offer_id: string | null;
   thread_deleted_at: Date | null;
+  end_reason: string | null;
 }
 
 /**
@@ -42,7 +44,8 @@ export class InteractionLifecycle {
   private async lock(manager: EntityManager, interactionId: string): Promise<LockedInteraction> {
     const row = await queryOne<LockedInteraction>(
       manager,
-      'SELECT id, state, agent_id, workgroup_id, offer_id, thread_deleted_at FROM interactions WHERE id = $1 FOR UPDATE',
+      `SELECT id, state, agent_id, workgroup_id, reserved_agent_id, offer_id, thread_deleted_at, end_reason
+         FROM interactions WHERE id = $1 FOR UPDATE`,
       [interactionId],
     );
     if (!row) throw new TransitionConflictError(`interaction ${interactionId} does not exist`);
@@ -171,6 +174,11 @@ export class InteractionLifecycle {
   }): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.lock(manager, input.interactionId);
+      // A retried activity whose first attempt committed finds the transfer made.
+      const made =
+        row.state === InteractionState.QUEUED &&
+        (input.toWorkgroupId ? row.workgroup_id === input.toWorkgroupId : row.reserved_agent_id === input.toAgentId);
+      if (made) return;
       if (row.state !== InteractionState.CONNECTED) {
         throw new TransitionConflictError(`interaction ${row.id} is ${row.state}, not connected`);
       }
@@ -256,6 +264,8 @@ export class InteractionLifecycle {
   async abandon(input: { interactionId: string; reason: string }): Promise<{ abandoned: boolean }> {
     const row = await this.dataSource.transaction(async (manager) => {
       const locked = await this.lock(manager, input.interactionId);
+      // A retried activity whose first attempt committed finds it abandoned already.
+      if (locked.state === InteractionState.COMPLETED && locked.end_reason === 'abandoned') return 'done' as const;
       if (locked.state !== InteractionState.QUEUED && locked.state !== InteractionState.OFFERED) return null;
       // A message that joined since the deletion cleared the mark: the customer is still there.
       if (!locked.thread_deleted_at) return null;
@@ -278,6 +288,7 @@ export class InteractionLifecycle {
       return locked;
     });
     if (!row) return { abandoned: false };
+    if (row === 'done') return { abandoned: true };
     interactionsAbandoned.inc();
     if (row.workgroup_id) await this.dispatcher.dispatch([row.workgroup_id]);
     return { abandoned: true };

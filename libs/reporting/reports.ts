@@ -36,24 +36,35 @@ function wallClockStart(column: string, interval: ReportInterval): string {
  * once per report, rather than time-zone arithmetic on every row.
  */
 export function bucketOf(column: string, interval: ReportInterval | null): string {
-  return interval ? `width_bucket(${column}, (SELECT starts FROM bucket_starts))` : '1';
+  // Never 0: the first interval starts at or before `from`; `greatest` keeps a stray row in the first one regardless.
+  return interval ? `greatest(width_bucket(${column}, (SELECT starts FROM bucket_starts)), 1)` : '1';
 }
 
 /**
  * Every interval of the range: its number `n`, `start`, and `until` (the next start, clipped to the range), stepped in
- * wall-clock time in the zone; a local time that a DST change skips or repeats yields one interval, not two.
+ * wall-clock time in the zone. A local time a DST change repeats is read as its earlier instant (PostgreSQL alone
+ * takes the later), so the repeated hour is one interval of two hours; a skipped one yields no interval.
  */
 function bucketsCte(interval: ReportInterval | null): string {
   if (!interval) return `buckets AS (SELECT 1 AS n, ${FROM} AS start, ${TO} AS until WHERE ${TZ} IS NOT NULL)`;
   const step = `interval '${STEP[interval]}'`;
+  const earlier = (local: string) =>
+    `least(${local} AT TIME ZONE ${TZ}, ((${local} - interval '1 hour') AT TIME ZONE ${TZ}) + interval '1 hour')`;
   return `buckets AS (
     SELECT row_number() OVER (ORDER BY start)::int AS n, start,
-           least(COALESCE(lead(start) OVER (ORDER BY start), ((start AT TIME ZONE ${TZ}) + ${step}) AT TIME ZONE ${TZ}),
+           least(COALESCE(lead(start) OVER (ORDER BY start), ${earlier(`((start AT TIME ZONE ${TZ}) + ${step})`)}),
                  ${TO}) AS until
-      FROM (SELECT DISTINCT local AT TIME ZONE ${TZ} AS start
+      FROM (SELECT DISTINCT ${earlier('local')} AS start
               FROM generate_series(${wallClockStart(FROM, interval)} AT TIME ZONE ${TZ},
                                    ${TO} AT TIME ZONE ${TZ} - interval '1 microsecond', ${step}) AS local) starts),
   bucket_starts AS (SELECT array_agg(start ORDER BY start) AS starts FROM buckets)`;
+}
+
+/** The intervals a span [since, until) overlaps, each with the seconds of the overlap (for time-in-state figures). */
+function spreadOverBuckets(interval: ReportInterval | null): string {
+  return `JOIN LATERAL generate_series(${bucketOf('x.since', interval)},
+                                        ${bucketOf("x.until - interval '1 microsecond'", interval)}) AS k(n) ON true
+          JOIN buckets b ON b.n = k.n`;
 }
 
 const inRange = (column: string) => `${column} >= ${FROM} AND ${column} < ${TO}`;
@@ -254,37 +265,41 @@ function agentsReport(interval: ReportInterval | null): ReportSpec {
         SELECT ${bucketOf('h.ended_at', interval)} AS bucket, h.agent_id, count(*)::int AS handled,
                sum(${epoch('h.ended_at - h.connected_at')}) AS handle_sum
           FROM handle_segments h WHERE ${inRange('h.ended_at')} AND ${segmentFilter('h')} GROUP BY 1, 2),
+      status_spans AS (
+        SELECT s.user_id, s.status, greatest(s.started_at, ${FROM}) AS since,
+               least(COALESCE(s.ended_at, now()), ${TO}) AS until
+          FROM agent_status_history s
+         WHERE s.started_at < ${TO} AND (s.ended_at > ${FROM} OR s.ended_at IS NULL)
+           AND s.user_id IN (SELECT id FROM agents)),
       statuses AS (
-        SELECT b.n, s.user_id,
-               sum(${epoch(`least(COALESCE(s.ended_at, now()), b.until) - greatest(s.started_at, b.start, ${FROM})`)})
-                 FILTER (WHERE s.status = 'available') AS available,
-               sum(${epoch(`least(COALESCE(s.ended_at, now()), b.until) - greatest(s.started_at, b.start, ${FROM})`)})
-                 FILTER (WHERE s.status = 'away') AS away,
-               sum(${epoch(`least(COALESCE(s.ended_at, now()), b.until) - greatest(s.started_at, b.start, ${FROM})`)})
-                 FILTER (WHERE s.status = 'offline') AS offline
-          FROM buckets b JOIN agent_status_history s
-            ON s.started_at < b.until AND COALESCE(s.ended_at, now()) > greatest(b.start, ${FROM})
-         WHERE s.user_id IN (SELECT id FROM agents)
+        SELECT b.n, x.user_id,
+               sum(${epoch('least(x.until, b.until) - greatest(x.since, b.start)')}) FILTER (WHERE x.status = 'available')
+                 AS available,
+               sum(${epoch('least(x.until, b.until) - greatest(x.since, b.start)')}) FILTER (WHERE x.status = 'away')
+                 AS away,
+               sum(${epoch('least(x.until, b.until) - greatest(x.since, b.start)')}) FILTER (WHERE x.status = 'offline')
+                 AS offline
+          FROM status_spans x ${spreadOverBuckets(interval)}
+         WHERE x.since < x.until
          GROUP BY 1, 2),
-      spans AS (
-        SELECT agent_id, range_agg(tstzrange(since, until)) AS busy FROM (
-          SELECT o.agent_id, o.offered_at AS since, COALESCE(o.ended_at, now()) AS until
+      busy_spans AS (
+        SELECT agent_id, unnest(range_agg(tstzrange(since, until))) AS r FROM (
+          SELECT o.agent_id, greatest(o.offered_at, ${FROM}) AS since, least(COALESCE(o.ended_at, now()), ${TO}) AS until
             FROM offer_segments o
-           WHERE o.offered_at < ${TO} AND COALESCE(o.ended_at, now()) > ${FROM}
+           WHERE o.offered_at < ${TO} AND (o.ended_at > ${FROM} OR o.ended_at IS NULL)
           UNION ALL
-          SELECT h.agent_id, h.connected_at,
-                 CASE WHEN h.end_reason = 'disconnected' THEN COALESCE(h.wrapup_ended_at, now())
-                      ELSE COALESCE(h.ended_at, now()) END
+          SELECT h.agent_id, greatest(h.connected_at, ${FROM}),
+                 least(CASE WHEN h.end_reason = 'disconnected' THEN COALESCE(h.wrapup_ended_at, now())
+                            ELSE COALESCE(h.ended_at, now()) END, ${TO})
             FROM handle_segments h
            WHERE h.connected_at < ${TO}
-             AND (CASE WHEN h.end_reason = 'disconnected' THEN COALESCE(h.wrapup_ended_at, now())
-                       ELSE COALESCE(h.ended_at, now()) END) > ${FROM}) x
+             AND (h.ended_at > ${FROM} OR h.wrapup_ended_at > ${FROM} OR h.ended_at IS NULL
+                  OR (h.end_reason = 'disconnected' AND h.wrapup_ended_at IS NULL))) spans
          WHERE since < until AND agent_id IN (SELECT id FROM agents)
          GROUP BY agent_id),
       busy AS (
-        SELECT b.n, p.agent_id, sum(${epoch('upper(r) - lower(r)')}) AS secs
-          FROM spans p CROSS JOIN buckets b
-          CROSS JOIN LATERAL unnest(p.busy * tstzmultirange(tstzrange(greatest(b.start, ${FROM}), b.until))) AS r
+        SELECT b.n, x.agent_id, sum(${epoch('least(x.until, b.until) - greatest(x.since, b.start)')}) AS secs
+          FROM (SELECT agent_id, lower(r) AS since, upper(r) AS until FROM busy_spans) x ${spreadOverBuckets(interval)}
          GROUP BY 1, 2)
       SELECT b.start, a.id, a.username, a.display_name, COALESCE(o.offers, 0) AS offers,
              COALESCE(n.accepted, 0) AS accepted, COALESCE(n.timed_out, 0) AS timed_out,

@@ -52,8 +52,8 @@ export function coreProviders(app: string, config: AppConfig, endpoints: Endpoin
       provide: Dispatcher,
       inject: [DATA_SOURCE, TEMPORAL_CLIENT],
       useFactory: (dataSource: DataSource, client: Client) =>
-        new Dispatcher(dataSource, temporalOfferSink(client), (error) =>
-          logger.warn({ err: error }, 'dispatch failed'),
+        new Dispatcher(dataSource, temporalOfferSink(client), (error, interactionId) =>
+          logger.warn({ err: error, ...(interactionId ? { interactionId } : {}) }, 'dispatch failed'),
         ),
     },
     ResourceCloser,

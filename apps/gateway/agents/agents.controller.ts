@@ -1,20 +1,42 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsEnum } from 'class-validator';
+import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '@switchboard/config';
 import { AgentStatus, Role } from '@switchboard/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { IdPipe } from '../core/id.pipe';
+import { CONFIG, DATA_SOURCE } from '../core/tokens';
+import { INSTANT_FORMS, readRange } from '../reports/report-range';
 import { AgentsService } from './agents.service';
 
 export class StatusDto {
   @ApiProperty({ enum: AgentStatus }) @IsEnum(AgentStatus) status!: AgentStatus;
 }
 
+class RangeDto {
+  @ApiPropertyOptional({ description: `start, inclusive: ${INSTANT_FORMS}; default the start of today` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string;
+  @ApiPropertyOptional({ description: `end, exclusive: ${INSTANT_FORMS}; default now` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string;
+}
+
 @ApiTags('agents')
 @ApiBearerAuth()
 @Controller('api/agents')
 export class AgentsController {
-  constructor(private readonly agents: AgentsService) {}
+  constructor(
+    private readonly agents: AgentsService,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Put('me/status')
   async setStatus(@CurrentUser() user: Principal, @Body() body: StatusDto) {
@@ -28,7 +50,21 @@ export class AgentsController {
 
   @Get()
   @Roles(Role.SUPERVISOR, Role.ADMIN)
+  @ApiOkResponse({
+    description: 'agents with `status`, `statusChangedAt` (since when), their interactions and `current` per type',
+  })
   async list() {
     return this.agents.list();
+  }
+
+  @Get(':id/status-history')
+  @Roles(Role.SUPERVISOR, Role.ADMIN)
+  @ApiOkResponse({
+    description:
+      "the agent's statuses that overlap the range, oldest first: `status`, `startedAt`, `endedAt` (null: now)",
+  })
+  async statusHistory(@Param('id', IdPipe) id: string, @Query() query: RangeDto) {
+    const range = await readRange(this.dataSource, this.config.reportTimeZone, query.from, query.to);
+    return this.agents.statusHistory(id, range.from, range.to);
   }
 }

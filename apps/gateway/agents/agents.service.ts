@@ -51,6 +51,23 @@ export class AgentsService {
     return agent;
   }
 
+  /** The agent's status spans that overlap [from, to), from the history the status trigger keeps. */
+  async statusHistory(agentId: string, from: Date, to: Date) {
+    await this.get(agentId);
+    const rows = await queryRows<{ status: AgentStatus; started_at: Date; ended_at: Date | null }>(
+      this.dataSource,
+      `SELECT status, started_at, ended_at FROM agent_status_history
+        WHERE user_id = $1 AND started_at < $3 AND (ended_at > $2 OR ended_at IS NULL)
+        ORDER BY started_at`,
+      [agentId, from, to],
+    );
+    return rows.map((row) => ({
+      status: row.status,
+      startedAt: new Date(row.started_at).toISOString(),
+      endedAt: row.ended_at ? new Date(row.ended_at).toISOString() : null,
+    }));
+  }
+
   /** Agents (users with the agent role), each with the interactions holding their capacity. */
   async list(onlyId: string | null = null): Promise<AgentSummary[]> {
     const rows = await queryRows<{

@@ -21,8 +21,10 @@ export class WorkgroupGauges implements OnModuleDestroy {
         help,
         labelNames: LABELS,
         registers: [metricsRegistry],
+        // A database that does not answer leaves these gauges as they were: the rest of /metrics still answers.
         collect: async function (this: Gauge<(typeof LABELS)[number]>) {
-          const figures: RealtimeStats = await stats.realtime();
+          const figures: RealtimeStats | null = await stats.realtime().catch(() => null);
+          if (!figures) return;
           this.reset();
           for (const w of figures.workgroups) this.set({ workgroup_id: w.id, workgroup: w.name }, value(w));
         },

@@ -3,6 +3,9 @@ import type { WebSocket } from 'ws';
 import { Role, type ServerEventName } from '@switchboard/contracts';
 import { hasRole, type Principal } from '../auth/principal';
 
+/** Bytes queued on a socket beyond which it is taken to be behind. */
+const SLOW_SOCKET_BYTES = 1024 * 1024;
+
 /** The sockets connected to this gateway instance, by user; supervisors also get everything routed to "watchers". */
 @Injectable()
 export class SocketRegistry {
@@ -37,12 +40,16 @@ export class SocketRegistry {
     return [...(this.byUser.get(userId) ?? [])];
   }
 
-  /** Sends to the sockets of these users and, when `watchers`, of every supervisor: each socket at most once. */
+  /**
+   * Sends to the sockets of these users and, when `watchers`, of every supervisor: each socket at most once.
+   * `skipIfBehind`: a frame the next one replaces (statistics) is not queued behind a socket that is not keeping up.
+   */
   send(
     userIds: readonly (string | null | undefined)[],
     watchers: boolean,
     event: ServerEventName,
     data: unknown,
+    options: { skipIfBehind?: boolean } = {},
   ): void {
     const targets = new Set<WebSocket>(watchers ? this.watchers : []);
     for (const id of userIds) {
@@ -51,7 +58,9 @@ export class SocketRegistry {
     if (targets.size === 0) return;
     const frame = JSON.stringify({ event, data });
     for (const socket of targets) {
-      if (socket.readyState === socket.OPEN) socket.send(frame);
+      if (socket.readyState !== socket.OPEN) continue;
+      if (options.skipIfBehind && socket.bufferedAmount > SLOW_SOCKET_BYTES) continue;
+      socket.send(frame);
     }
   }
 

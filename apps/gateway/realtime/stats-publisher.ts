@@ -63,7 +63,7 @@ export class StatsPublisher implements OnApplicationShutdown {
     this.running = true;
     try {
       const stats = await this.stats.realtime();
-      this.sockets.send([], true, 'stats', stats);
+      this.sockets.send([], true, 'stats', stats, { skipIfBehind: true });
     } catch (error) {
       this.logger.warn({ err: error }, 'could not compute statistics');
     } finally {

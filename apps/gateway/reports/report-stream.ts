@@ -29,9 +29,18 @@ function jsonArray(): Transform {
 }
 
 /**
+ * A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first: customers' names come from
+ * social media) gets a leading `'`, as OWASP advises; JSON is left as it is.
+ */
+function defuse(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
  * Streams a report from a database cursor into `out`, as CSV (RFC 4180: a header row, quoting where needed, CRLF) or
  * as a JSON array of the same rows. Back-pressure holds the cursor when the client reads slowly. Nothing is written
- * before the first row (or the end) has come, so a failing query leaves `out` untouched.
+ * (and `begin`, which sets the headers, is not called) before the first row or the end has come, so a failing query
+ * leaves `out` untouched for an error answer; a client that goes away stops the query.
  */
 export async function streamReport(
   client: PoolClient,
@@ -39,22 +48,34 @@ export async function streamReport(
   params: unknown[],
   format: 'json' | 'csv',
   out: Writable,
+  begin: () => void,
 ): Promise<void> {
   const rows: Readable = client.query(new QueryStream(spec.sql, params, { batchSize: BATCH_ROWS }));
-  // A query that fails, fails before its first row: the caller can still answer with an error status.
-  await new Promise<void>((resolve, reject) => {
-    rows.once('readable', resolve);
-    rows.once('error', reject);
-  });
-  const shape = new Transform({
-    objectMode: true,
-    transform(row: Record<string, unknown>, _encoding, done) {
-      done(null, spec.map(row));
-    },
-  });
-  const formatter =
-    format === 'csv'
-      ? stringify({ header: true, columns: [...spec.columns], record_delimiter: 'windows', cast: { boolean: String } })
-      : jsonArray();
-  await pipeline(rows, shape, formatter, out);
+  const stop = () => rows.destroy(new Error('the client went away'));
+  out.once('close', stop);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      rows.once('readable', resolve);
+      rows.once('error', reject);
+    });
+    begin();
+    const shape = new Transform({
+      objectMode: true,
+      transform(row: Record<string, unknown>, _encoding, done) {
+        done(null, spec.map(row));
+      },
+    });
+    const formatter =
+      format === 'csv'
+        ? stringify({
+            header: true,
+            columns: [...spec.columns],
+            record_delimiter: 'windows',
+            cast: { boolean: String, string: defuse },
+          })
+        : jsonArray();
+    await pipeline(rows, shape, formatter, out);
+  } finally {
+    out.off('close', stop);
+  }
 }

@@ -18,6 +18,8 @@ export class ReportsPool implements OnApplicationShutdown {
       max: 4,
       statement_timeout: 300_000,
       idleTimeoutMillis: 30_000,
+      // Four exports at once is plenty for one gateway; a fifth waits this long, then is told to come back.
+      connectionTimeoutMillis: 10_000,
     });
     this.pool.on('error', () => undefined);
   }

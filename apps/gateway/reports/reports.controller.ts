@@ -16,24 +16,21 @@ import type { AppConfig } from '@switchboard/config';
 import type { Logger } from '@switchboard/observability';
 import {
   bucketCount,
-  instantForm,
   MAX_BUCKETS,
   REPORT_INTERVALS,
   REPORT_KINDS,
   reportSpec,
-  resolveRange,
   type ReportInterval,
   type ReportKind,
 } from '@switchboard/reporting';
 import { Roles } from '../auth/auth.decorators';
 import { ApiError } from '../core/api-error';
 import { CONFIG, DATA_SOURCE, LOGGER } from '../core/tokens';
+import { INSTANT_FORMS, readRange } from './report-range';
 import { ReportsPool } from './reports-pool';
 import { streamReport } from './report-stream';
 
-const INSTANT =
-  '`2026-12-01` (midnight in REPORT_TIME_ZONE), `2026-12-01T08:00` (wall-clock time there) or ' +
-  '`2026-12-01T07:00:00Z` / `…+01:00` (that instant)';
+const INSTANT = INSTANT_FORMS;
 
 class ReportQueryDto {
   @ApiPropertyOptional({ description: `start, inclusive: ${INSTANT}; default the start of today` })
@@ -63,11 +60,10 @@ class ReportQueryDto {
   format?: 'json' | 'csv';
 }
 
-function instant(name: 'from' | 'to', value: string | undefined) {
-  if (value === undefined) return null;
-  const form = instantForm(value);
-  if (!form) throw ApiError.badRequest(`invalid ${name}`, [{ field: name, message: `must be ${INSTANT}` }]);
-  return { value, form };
+/** `workgroups-2026-11-01-2026-12-01.csv`, dates in the report's zone. */
+function csvName(kind: string, range: { from: Date; to: Date }, config: AppConfig): string {
+  const day = (date: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: config.reportTimeZone }).format(date);
+  return `${kind}-${day(range.from)}-${day(range.to)}.csv`;
 }
 
 @ApiTags('reports')
@@ -94,15 +90,7 @@ export class ReportsController {
   @ApiBadRequestResponse({ description: 'from, to, interval, workgroupId or format invalid (named)' })
   async report(@Param('kind') kind: string, @Query() query: ReportQueryDto, @Res() response: Response): Promise<void> {
     if (!(REPORT_KINDS as readonly string[]).includes(kind)) throw ApiError.notFound('report', kind);
-    const range = await resolveRange(
-      this.dataSource,
-      this.config.reportTimeZone,
-      instant('from', query.from),
-      instant('to', query.to),
-    );
-    if (range.from >= range.to) {
-      throw ApiError.badRequest('invalid to', [{ field: 'to', message: 'must be after from' }]);
-    }
+    const range = await readRange(this.dataSource, this.config.reportTimeZone, query.from, query.to);
     const interval = query.interval ?? null;
     if (bucketCount(range.from, range.to, interval) > MAX_BUCKETS) {
       throw ApiError.badRequest('invalid interval', [
@@ -114,14 +102,14 @@ export class ReportsController {
     }
     const format = query.format ?? 'json';
     const spec = reportSpec(kind as ReportKind, interval);
-    const client = await this.reports.pool.connect();
-    response.status(200);
-    if (format === 'csv') {
-      const name = `${kind}-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`;
-      response.type('text/csv; charset=utf-8').attachment(name);
-    } else {
-      response.type('application/json');
-    }
+    const client = await this.reports.pool.connect().catch(() => {
+      throw ApiError.unavailable('every report connection is busy; try again in a moment');
+    });
+    const begin = () => {
+      response.status(200);
+      if (format === 'csv') response.type('text/csv; charset=utf-8').attachment(csvName(kind, range, this.config));
+      else response.type('application/json');
+    };
     try {
       await streamReport(
         client,
@@ -129,10 +117,15 @@ export class ReportsController {
         [range.from, range.to, this.config.reportTimeZone, query.workgroupId ?? null],
         format,
         response,
+        begin,
       );
       client.release();
     } catch (error) {
       client.release(true);
+      if (response.destroyed || response.writableEnded) {
+        this.logger.debug({ err: error, kind }, 'report stopped: the client went away');
+        return;
+      }
       this.logger.error({ err: error, kind }, 'report failed');
       if (!response.headersSent) response.status(500).json({ error: 'the report failed', details: [] });
       else response.destroy();

@@ -14,7 +14,7 @@ const OPEN = `('queued', 'offered', 'connected', 'wrapup')`;
  *   completed; after a disconnection, wrap-up lasts until the interaction completes.
  * - `agent_status_history`: one span per agent status (available, away, offline), opened and closed by a trigger.
  *
- * No foreign key to workgroups or users: history outlives them (reports then show the id without a name).
+ * No foreign key to workgroups or users: their history stays (reports list the workgroups and agents that exist).
  */
 export class Reporting1764000000006 implements MigrationInterface {
   name = 'Reporting1764000000006';
@@ -87,6 +87,12 @@ export class Reporting1764000000006 implements MigrationInterface {
       CREATE INDEX ix_handle_segments_ended ON handle_segments (ended_at)
       INCLUDE (workgroup_id, agent_id, connected_at, end_reason) WHERE ended_at IS NOT NULL`);
     await q.query(`CREATE INDEX ix_handle_segments_agent ON handle_segments (agent_id, connected_at)`);
+    // Busy time: stays whose wrap-up ended in the range, or is still running.
+    await q.query(`
+      CREATE INDEX ix_handle_segments_wrapup ON handle_segments (wrapup_ended_at) WHERE wrapup_ended_at IS NOT NULL`);
+    await q.query(`
+      CREATE INDEX ix_handle_segments_in_wrapup ON handle_segments (agent_id)
+      WHERE end_reason = 'disconnected' AND wrapup_ended_at IS NULL`);
 
     await q.query(`
       CREATE TABLE agent_status_history (
@@ -98,6 +104,7 @@ export class Reporting1764000000006 implements MigrationInterface {
       )`);
     await q.query(`CREATE UNIQUE INDEX uq_agent_status_open ON agent_status_history (user_id) WHERE ended_at IS NULL`);
     await q.query(`CREATE INDEX ix_agent_status_started ON agent_status_history (started_at)`);
+    await q.query(`CREATE INDEX ix_agent_status_ended ON agent_status_history (ended_at) WHERE ended_at IS NOT NULL`);
     await q.query(`CREATE INDEX ix_agent_status_user ON agent_status_history (user_id, started_at)`);
 
     // The real-time figures read only open interactions: each has an index of its own, whatever the history.
