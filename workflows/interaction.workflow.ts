@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -74,6 +75,8 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     agentName: null as string | null,
     wrapUpCode: null as string | null,
     replies: [] as string[],
+    /** Replies already handed to the sending activity: a repeated hand-over (the router's sweep) is not sent again. */
+    sent: [] as string[],
     sending: false,
     nextInteractionId: null as string | null,
     /** The customer deleted the thread; while it still waits for an agent, the interaction is abandoned. */
@@ -135,9 +138,9 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   });
 
   setHandler(agentReplySignal, (reply) => {
-    if (reply.interactionId === interactionId && !state.replies.includes(reply.messageId)) {
-      state.replies.push(reply.messageId);
-    }
+    if (reply.interactionId !== interactionId || state.replies.includes(reply.messageId)) return;
+    if (state.sent.includes(reply.messageId) && patched('reply-sent-once')) return;
+    state.replies.push(reply.messageId);
   });
 
   setHandler(
@@ -266,6 +269,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
         });
       } finally {
         state.replies.shift();
+        state.sent.push(messageId);
         state.sending = false;
       }
     }
