@@ -12,8 +12,13 @@ import type { InstantForm, ReportInterval, ReportKind } from './report-params';
  */
 export interface ReportSpec {
   sql: string;
-  columns: readonly string[];
+  /** A database row as the report shows it; its keys, in order, are the CSV header. */
   map: (row: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** The report's columns, in order: the keys its rows have. */
+export function reportColumns(spec: ReportSpec): string[] {
+  return Object.keys(spec.map({}));
 }
 
 const FROM = '$1::timestamptz';
@@ -106,34 +111,6 @@ function interactionsReport(): ReportSpec {
               OR EXISTS (SELECT 1 FROM queue_segments s WHERE s.interaction_id = i.id AND s.workgroup_id = ${WORKGROUP}))
          AND ${TZ} IS NOT NULL
        ORDER BY i.created_at, i.id`,
-    columns: [
-      'id',
-      'platform',
-      'type',
-      'state',
-      'channelId',
-      'channelName',
-      'workgroupId',
-      'workgroupName',
-      'agentId',
-      'agentUsername',
-      'customerHandle',
-      'customerName',
-      'createdAt',
-      'queuedAt',
-      'offeredAt',
-      'connectedAt',
-      'disconnectedAt',
-      'completedAt',
-      'waitSeconds',
-      'handleSeconds',
-      'wrapUpSeconds',
-      'wrapUpCode',
-      'endReason',
-      'parentId',
-      'offers',
-      'transfers',
-    ],
     map: (r) => ({
       id: r['id'],
       platform: r['platform'],
@@ -207,22 +184,6 @@ function workgroupsReport(interval: ReportInterval | null): ReportSpec {
         LEFT JOIN ended d ON d.bucket = b.n AND d.workgroup_id = g.id
         LEFT JOIN handled h ON h.bucket = b.n AND h.workgroup_id = g.id
        ORDER BY b.start, g.name`,
-    columns: [
-      'intervalStart',
-      'workgroupId',
-      'workgroupName',
-      'offered',
-      'answered',
-      'abandoned',
-      'averageSpeedOfAnswerSeconds',
-      'serviceLevelPercent',
-      'longestWaitSeconds',
-      'handled',
-      'averageHandleSeconds',
-      'transferredIn',
-      'transferredOut',
-      'overflowed',
-    ],
     map: (r) => {
       const answered = num(r['answered']);
       const handled = num(r['handled']);
@@ -311,21 +272,6 @@ function agentsReport(interval: ReportInterval | null): ReportSpec {
         LEFT JOIN statuses t ON t.n = b.n AND t.user_id = a.id
         LEFT JOIN busy y ON y.n = b.n AND y.agent_id = a.id
        ORDER BY b.start, a.username`,
-    columns: [
-      'intervalStart',
-      'agentId',
-      'username',
-      'displayName',
-      'offers',
-      'accepted',
-      'offersTimedOut',
-      'handled',
-      'averageHandleSeconds',
-      'availableSeconds',
-      'awaySeconds',
-      'offlineSeconds',
-      'busySeconds',
-    ],
     map: (r) => {
       const handled = num(r['handled']);
       return {
@@ -363,7 +309,6 @@ function wrapUpCodesReport(interval: ReportInterval | null): ReportSpec {
         LEFT JOIN workgroups w ON w.id = k.workgroup_id
         LEFT JOIN wrapup_codes c ON c.code = k.code
        ORDER BY b.start, w.name, k.code`,
-    columns: ['intervalStart', 'workgroupId', 'workgroupName', 'code', 'label', 'count'],
     map: (r) => ({
       intervalStart: iso(r['start']),
       workgroupId: r['workgroup_id'],

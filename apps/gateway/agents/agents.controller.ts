@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsEnum } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@switchboard/config';
 import { AgentStatus, Role } from '@switchboard/contracts';
@@ -8,24 +8,11 @@ import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { IdPipe } from '../core/id.pipe';
 import { CONFIG, DATA_SOURCE } from '../core/tokens';
-import { INSTANT_FORMS, readRange } from '../reports/report-range';
+import { RangeDto, readRange } from '../reports/report-range';
 import { AgentsService } from './agents.service';
 
 export class StatusDto {
   @ApiProperty({ enum: AgentStatus }) @IsEnum(AgentStatus) status!: AgentStatus;
-}
-
-class RangeDto {
-  @ApiPropertyOptional({ description: `start, inclusive: ${INSTANT_FORMS}; default the start of today` })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  from?: string;
-  @ApiPropertyOptional({ description: `end, exclusive: ${INSTANT_FORMS}; default now` })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  to?: string;
 }
 
 @ApiTags('agents')

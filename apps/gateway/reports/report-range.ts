@@ -1,3 +1,5 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { instantForm, resolveRange } from '@switchboard/reporting';
 import { ApiError } from '../core/api-error';
@@ -5,6 +7,20 @@ import { ApiError } from '../core/api-error';
 export const INSTANT_FORMS =
   '`2026-12-01` (midnight in REPORT_TIME_ZONE), `2026-12-01T08:00` (wall-clock time there) or ' +
   '`2026-12-01T07:00:00Z` / `…+01:00` (that instant)';
+
+/** `from` and `to` of a query string, read by `readRange`. */
+export class RangeDto {
+  @ApiPropertyOptional({ description: `start, inclusive: ${INSTANT_FORMS}; default the start of today` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string;
+  @ApiPropertyOptional({ description: `end, exclusive: ${INSTANT_FORMS}; default now` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string;
+}
 
 function instant(name: 'from' | 'to', value: string | undefined) {
   if (value === undefined) return null;

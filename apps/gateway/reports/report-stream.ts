@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
-import type { ReportSpec } from '@switchboard/reporting';
+import { reportColumns, type ReportSpec } from '@switchboard/reporting';
 
 /**
  * Rows fetched per round trip from the cursor. Small enough that a batch dies young in V8's scavenger (measured: at
@@ -69,7 +69,7 @@ export async function streamReport(
       format === 'csv'
         ? stringify({
             header: true,
-            columns: [...spec.columns],
+            columns: reportColumns(spec),
             record_delimiter: 'windows',
             cast: { boolean: String, string: defuse },
           })

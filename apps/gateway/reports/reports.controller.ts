@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { Role } from '@switchboard/contracts';
 import type { AppConfig } from '@switchboard/config';
@@ -26,23 +26,11 @@ import {
 import { Roles } from '../auth/auth.decorators';
 import { ApiError } from '../core/api-error';
 import { CONFIG, DATA_SOURCE, LOGGER } from '../core/tokens';
-import { INSTANT_FORMS, readRange } from './report-range';
+import { RangeDto, readRange } from './report-range';
 import { ReportsPool } from './reports-pool';
 import { streamReport } from './report-stream';
 
-const INSTANT = INSTANT_FORMS;
-
-class ReportQueryDto {
-  @ApiPropertyOptional({ description: `start, inclusive: ${INSTANT}; default the start of today` })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  from?: string;
-  @ApiPropertyOptional({ description: `end, exclusive: ${INSTANT}; default now` })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  to?: string;
+class ReportQueryDto extends RangeDto {
   @ApiPropertyOptional({
     enum: REPORT_INTERVALS,
     description: 'one row per interval (and workgroup or agent); default one for the whole range',
