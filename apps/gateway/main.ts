@@ -11,6 +11,7 @@ import { HttpExceptionFilter } from './core/http-exception.filter';
 import { createValidationPipe } from './core/validation';
 import { AgentGateway } from './realtime/agent.gateway';
 import { GatewayWsAdapter } from './realtime/ws-adapter';
+import { serveWebApp } from './web-app';
 
 const API_BODY_LIMIT = '256kb';
 
@@ -33,6 +34,7 @@ export async function createGateway(
   // Webhooks need the raw bytes for their signatures; the API takes JSON.
   app.use('/webhooks', express.raw({ type: () => true, limit: config.webhookBodyLimitBytes }));
   app.use('/api', express.json({ limit: API_BODY_LIMIT }));
+  if (!serveWebApp(app)) logger.warn('the web app is not built (npm run build): GET / will answer 404');
   app.useWebSocketAdapter(new GatewayWsAdapter(app, app.get(AgentGateway).admit, logger));
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.useGlobalPipes(createValidationPipe());

@@ -43,6 +43,8 @@ class EnvVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) WS_MAX_CONNECTIONS_PER_USER = 10;
   /** IANA zone in which "today" and report intervals are counted. */
   @IsString() REPORT_TIME_ZONE = 'UTC';
+  /** How long an agent whose last socket closed stays as they were before going offline. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600) PRESENCE_GRACE_SECONDS = 30;
   /** The worker's Prometheus endpoint (`GET /metrics`); 0: none. */
   @Type(() => Number) @IsInt() @Min(0) @Max(65535) WORKER_METRICS_PORT = 9464;
 }
@@ -95,6 +97,7 @@ export interface AppConfig {
   wsMaxConnectionsPerUser: number;
   reportTimeZone: string;
   workerMetricsPort: number;
+  presenceGraceSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -177,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     wsMaxConnectionsPerUser: vars.WS_MAX_CONNECTIONS_PER_USER,
     reportTimeZone: vars.REPORT_TIME_ZONE,
     workerMetricsPort: vars.WORKER_METRICS_PORT,
+    presenceGraceSeconds: vars.PRESENCE_GRACE_SECONDS,
   };
 }
 

@@ -12,12 +12,13 @@ import {
 import { signalInteraction, type OpenInteraction } from '@switchboard/interactions';
 import { messagesFiltered, messagesRouted, type Logger } from '@switchboard/observability';
 import { queryOne, queryRows } from '@switchboard/persistence';
-import { selectChannel, type KeywordRules, type RoutableChannel } from '@switchboard/routing';
+import { weighChannels, type KeywordRules, type RoutableChannel } from '@switchboard/routing';
 import { WorkQueue } from './work-queue';
 
 type InteractionRow = OpenInteraction;
 
-interface ChannelRow extends RoutableChannel {
+export interface ChannelRow extends RoutableChannel {
+  name: string;
   keywords: KeywordRules;
 }
 
@@ -173,7 +174,7 @@ export class MessageRouter {
     const hint = given ?? this.hints.get(messageId) ?? (await this.loadHint(messageId));
     this.hints.delete(messageId);
     if (!hint) return;
-    const decision = selectChannel(await this.channelsOf(hint.accountId), hint.accountId, hint.type, hint.text);
+    const { decision } = weighChannels(await this.channelsOf(hint.accountId), hint.accountId, hint.type, hint.text);
     const chosen = decision.kind === 'unrouted' ? null : decision.channel;
     const step = await queryOne<RouteRow>(this.dataSource, 'SELECT * FROM sb_route_message($1, $2, $3, $4, $5, $6)', [
       messageId,
@@ -230,13 +231,26 @@ export class MessageRouter {
       : null;
   }
 
+  /**
+   * What routing would decide for such a message on this account now, and why: the same weighing `route` runs, on the
+   * channels as they stand (not the cached copy), for the channel editor's preview.
+   */
+  async preview(
+    accountId: string,
+    type: InteractionType,
+    text: string,
+  ): Promise<ReturnType<typeof weighChannels<ChannelRow>>> {
+    this.channels.delete(accountId);
+    return weighChannels(await this.channelsOf(accountId), accountId, type, text);
+  }
+
   /** The account's enabled channels, cached briefly: they change rarely and every new thread reads them. */
   private async channelsOf(accountId: string): Promise<ChannelRow[]> {
     const cached = this.channels.get(accountId);
     if (cached && Date.now() - cached.at < CHANNEL_CACHE_MS) return cached.rows;
     const rows = await queryRows<ChannelRow>(
       this.dataSource,
-      `SELECT id, account_ids AS "accountIds", keywords, public_workgroup_id AS "publicWorkgroupId",
+      `SELECT id, name, account_ids AS "accountIds", keywords, public_workgroup_id AS "publicWorkgroupId",
               private_workgroup_id AS "privateWorkgroupId", priority, skills, enabled, created_at AS "createdAt"
          FROM channels WHERE $1::uuid = ANY(account_ids) AND enabled`,
       [accountId],

@@ -4,3 +4,4 @@ export * from './interaction-lifecycle';
 export * from './reply-sender';
 export * from './temporal-offer-sink';
 export * from './threads';
+export * from './standard-responses';

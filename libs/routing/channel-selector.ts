@@ -1,5 +1,5 @@
 import { InteractionType } from '@switchboard/contracts';
-import { matchesKeywords, type KeywordRules } from './keyword-matcher';
+import { evaluateKeywords, type KeywordRules, type KeywordVerdict } from './keyword-matcher';
 
 export interface RoutableChannel {
   id: string;
@@ -27,6 +27,44 @@ export function workgroupFor(channel: RoutableChannel, type: InteractionType): s
     : (channel.privateWorkgroupId ?? channel.publicWorkgroupId);
 }
 
+/** One channel as the router weighed it, in the order it did. */
+export interface ChannelWeighing<C extends RoutableChannel> {
+  channel: C;
+  /** The workgroup this type of message would go to (null: the channel has none for it). */
+  workgroupId: string | null;
+  keywords: KeywordVerdict;
+  /** Whether this channel takes the message (the first that does wins). */
+  takes: boolean;
+}
+
+/**
+ * The router's whole reasoning: the account's enabled channels, highest priority first (then oldest), each with its
+ * keyword verdict, and the decision. The router and the channel editor's preview both run this.
+ */
+export function weighChannels<C extends RoutableChannel>(
+  channels: readonly C[],
+  accountId: string,
+  type: InteractionType,
+  text: string | null,
+): { decision: ChannelDecision<C>; weighed: ChannelWeighing<C>[] } {
+  const candidates = channels
+    .filter((channel) => channel.enabled && channel.accountIds.includes(accountId))
+    .sort((a, b) => b.priority - a.priority || a.createdAt.getTime() - b.createdAt.getTime());
+  const weighed = candidates.map((channel) => {
+    const workgroupId = workgroupFor(channel, type);
+    const keywords = evaluateKeywords(text, channel.keywords);
+    return { channel, workgroupId, keywords, takes: workgroupId !== null && keywords.passes };
+  });
+  const first = candidates[0];
+  const winner = weighed.find((w) => w.takes);
+  const decision: ChannelDecision<C> = !first
+    ? { kind: 'unrouted' }
+    : winner
+      ? { kind: 'route', channel: winner.channel, workgroupId: winner.workgroupId as string }
+      : { kind: 'filtered', channel: first };
+  return { decision, weighed };
+}
+
 /** Of the account's enabled channels, the one with the highest priority whose keywords the message passes wins. */
 export function selectChannel<C extends RoutableChannel>(
   channels: readonly C[],
@@ -34,14 +72,5 @@ export function selectChannel<C extends RoutableChannel>(
   type: InteractionType,
   text: string | null,
 ): ChannelDecision<C> {
-  const candidates = channels
-    .filter((channel) => channel.enabled && channel.accountIds.includes(accountId))
-    .sort((a, b) => b.priority - a.priority || a.createdAt.getTime() - b.createdAt.getTime());
-  const first = candidates[0];
-  if (!first) return { kind: 'unrouted' };
-  for (const channel of candidates) {
-    const workgroupId = workgroupFor(channel, type);
-    if (workgroupId && matchesKeywords(text, channel.keywords)) return { kind: 'route', channel, workgroupId };
-  }
-  return { kind: 'filtered', channel: first };
+  return weighChannels(channels, accountId, type, text).decision;
 }

@@ -33,14 +33,33 @@ export function containsKeyword(tokens: readonly string[], keyword: string): boo
   return false;
 }
 
+/** Why a text passes a channel's keywords or not: which words of each list it has. */
+export interface KeywordVerdict {
+  passes: boolean;
+  /** `any` keywords found (at least one is needed when `any` is not empty). */
+  matchedAny: string[];
+  /** `all` keywords found, and those missing (every one is needed). */
+  matchedAll: string[];
+  missingAll: string[];
+  /** `none` keywords found: any one refuses the text. */
+  refusedBy: string[];
+}
+
 /**
  * `any`: at least one must appear (ignored when empty); `all`: every one must appear; `none`: none may appear.
  * A channel without keywords takes every message.
  */
-export function matchesKeywords(text: string | null, rules: KeywordRules): boolean {
+export function evaluateKeywords(text: string | null, rules: KeywordRules): KeywordVerdict {
   const tokens = tokenize(text ?? '');
   const has = (keyword: string) => containsKeyword(tokens, keyword);
-  if (rules.any.length > 0 && !rules.any.some(has)) return false;
-  if (!rules.all.every(has)) return false;
-  return !rules.none.some(has);
+  const matchedAny = rules.any.filter(has);
+  const matchedAll = rules.all.filter(has);
+  const missingAll = rules.all.filter((keyword) => !has(keyword));
+  const refusedBy = rules.none.filter(has);
+  const passes = (rules.any.length === 0 || matchedAny.length > 0) && missingAll.length === 0 && refusedBy.length === 0;
+  return { passes, matchedAny, matchedAll, missingAll, refusedBy };
+}
+
+export function matchesKeywords(text: string | null, rules: KeywordRules): boolean {
+  return evaluateKeywords(text, rules).passes;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
@@ -8,7 +8,12 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { Public } from './auth.decorators';
+import type { DataSource } from 'typeorm';
+import { queryOne } from '@switchboard/persistence';
+import { ApiError } from '../core/api-error';
+import { DATA_SOURCE } from '../core/tokens';
+import { CurrentUser, Public } from './auth.decorators';
+import type { Principal } from './principal';
 import { clientAddress } from '../core/rate-limits';
 import { AuthService } from './auth.service';
 
@@ -31,7 +36,23 @@ class LoginResponse {
 @ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  /** Who the token is for, as of now: what a page reloaded with a kept token needs to draw itself. */
+  @Get('me')
+  @ApiOkResponse({ description: '`id`, `username`, `displayName`, `roles` (current, not as the token was issued)' })
+  async me(@CurrentUser() user: Principal) {
+    const row = await queryOne<{ display_name: string }>(
+      this.dataSource,
+      'SELECT display_name FROM users WHERE id = $1',
+      [user.id],
+    );
+    if (!row) throw ApiError.unauthorized('the user no longer exists');
+    return { id: user.id, username: user.username, displayName: row.display_name, roles: user.roles };
+  }
 
   @Public()
   @Post('login')

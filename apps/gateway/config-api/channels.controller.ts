@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags, PartialType } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsEnum,
   IsInt,
   IsObject,
   IsOptional,
@@ -18,9 +19,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { Role } from '@switchboard/contracts';
-import { ChannelEntity } from '@switchboard/persistence';
-import { MessageRouter } from '@switchboard/ingest';
+import { InteractionType, Role } from '@switchboard/contracts';
+import type { ChannelWeighing, KeywordVerdict } from '@switchboard/routing';
+import { ChannelEntity, queryRows } from '@switchboard/persistence';
+import { MessageRouter, type ChannelRow } from '@switchboard/ingest';
 import { Roles } from '../auth/auth.decorators';
 import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
@@ -110,6 +112,29 @@ export function channelView(c: ChannelEntity) {
   };
 }
 
+class PreviewDto {
+  @ApiProperty({ format: 'uuid', description: 'the account the message would arrive on' }) @IsUUID() accountId!: string;
+  @ApiProperty({ example: 'Where is my order?' }) @IsString() @MaxLength(10000) text!: string;
+  @ApiProperty({ enum: InteractionType, description: 'conversation: a public post, comment or tweet; directMessage' })
+  @IsEnum(InteractionType)
+  type!: InteractionType;
+}
+
+/** A channel's verdict in words, as the preview shows it. */
+function because(weighing: ChannelWeighing<ChannelRow>, type: InteractionType) {
+  const k: KeywordVerdict = weighing.keywords;
+  if (!weighing.workgroupId) {
+    return `has no workgroup for ${type === InteractionType.CONVERSATION ? 'public' : 'private'} messages`;
+  }
+  if (k.refusedBy.length > 0) return `refused by ${k.refusedBy.map((w) => `"${w}"`).join(', ')} (none)`;
+  if (k.missingAll.length > 0) return `lacks ${k.missingAll.map((w) => `"${w}"`).join(', ')} (all)`;
+  if (!k.passes) return `has none of ${weighing.channel.keywords.any.map((w) => `"${w}"`).join(', ')} (any)`;
+  const matched = [...k.matchedAny, ...k.matchedAll];
+  return matched.length > 0
+    ? `takes it: ${matched.map((w) => `"${w}"`).join(', ')} matched`
+    : 'takes it: no keywords to pass';
+}
+
 const keywordsOf = (dto: KeywordsDto | undefined) => ({
   any: dto?.any ?? [],
   all: dto?.all ?? [],
@@ -166,6 +191,46 @@ export class ChannelsController {
   @Get(':id')
   async get(@Param('id', IdPipe) id: string) {
     return channelView(await this.store.find(id));
+  }
+
+  /**
+   * Which channel would take such a message, and why: the router's own weighing on the channels as they stand now.
+   */
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOkResponse({
+    description:
+      '`outcome` routed / filtered (channels exist, none takes it) / unrouted (no enabled channel); the winning ' +
+      '`channel` and `workgroup`; each enabled channel of the account in the order weighed, with the keywords that ' +
+      'matched, are missing or refuse it, and `reason` in words',
+  })
+  async preview(@Body() body: PreviewDto) {
+    await assertExisting(this.dataSource, 'accounts', 'accountId', [body.accountId]);
+    const { decision, weighed } = await this.router.preview(body.accountId, body.type, body.text);
+    const names = await queryRows<{ id: string; name: string }>(this.dataSource, 'SELECT id, name FROM workgroups');
+    const workgroupName = (id: string | null) => names.find((w) => w.id === id)?.name ?? null;
+    return {
+      outcome: decision.kind === 'route' ? 'routed' : decision.kind,
+      channel: decision.kind === 'route' ? { id: decision.channel.id, name: decision.channel.name } : null,
+      workgroup:
+        decision.kind === 'route' ? { id: decision.workgroupId, name: workgroupName(decision.workgroupId) } : null,
+      channels: weighed.map((w) => ({
+        id: w.channel.id,
+        name: w.channel.name,
+        priority: w.channel.priority,
+        workgroupId: w.workgroupId,
+        workgroupName: workgroupName(w.workgroupId),
+        takes: w.takes,
+        wins: decision.kind === 'route' && decision.channel.id === w.channel.id,
+        keywords: {
+          matchedAny: w.keywords.matchedAny,
+          matchedAll: w.keywords.matchedAll,
+          missingAll: w.keywords.missingAll,
+          refusedBy: w.keywords.refusedBy,
+        },
+        reason: because(w, body.type),
+      })),
+    };
   }
 
   @Patch(':id')

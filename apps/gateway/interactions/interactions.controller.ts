@@ -20,7 +20,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { InteractionState, Visibility } from '@switchboard/contracts';
+import { InteractionState, InteractionType, Platform, Visibility } from '@switchboard/contracts';
 import { CurrentUser } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { IdPipe } from '../core/id.pipe';
@@ -29,6 +29,12 @@ import { InteractionsService } from './interactions.service';
 class InteractionQueryDto {
   @ApiPropertyOptional({ enum: InteractionState }) @IsOptional() @IsEnum(InteractionState) state?: InteractionState;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() workgroupId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'supervisors: only this agent’s' })
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+  @ApiPropertyOptional({ enum: Platform }) @IsOptional() @IsEnum(Platform) platform?: Platform;
+  @ApiPropertyOptional({ enum: InteractionType }) @IsOptional() @IsEnum(InteractionType) type?: InteractionType;
   @ApiPropertyOptional({ description: 'only interactions assigned to me (always so for agents)' })
   @IsOptional()
   @Transform(({ value }) => value === 'true' || value === true)
@@ -55,7 +61,15 @@ export class ReplyDto {
 }
 
 export class WrapUpDto {
-  @ApiProperty({ example: 'resolved' }) @IsString() @MinLength(1) @MaxLength(50) code!: string;
+  @ApiPropertyOptional({
+    example: 'resolved',
+    description: "one of the workgroup's codes; may be left out unless the workgroup requires one",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  code?: string;
 }
 
 export class TransferDto {
@@ -87,6 +101,16 @@ export class InteractionsController {
     return this.interactions.detail(user, id);
   }
 
+  @Get(':id/standard-responses')
+  @ApiOkResponse({
+    description:
+      "the standard responses of the interaction's workgroup (and those for every workgroup), `text` with " +
+      '`{{customer.name}}`, `{{customer.handle}}` and `{{agent.name}}` filled in, `template` as written',
+  })
+  async standardResponses(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string) {
+    return this.interactions.standardResponses(user, id);
+  }
+
   @Post(':id/accept')
   @HttpCode(200)
   async accept(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string) {
@@ -109,7 +133,7 @@ export class InteractionsController {
   @Post(':id/wrapup')
   @HttpCode(200)
   async wrapUp(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string, @Body() body: WrapUpDto) {
-    return this.interactions.wrapUp(user, id, body.code);
+    return this.interactions.wrapUp(user, id, body.code ?? null);
   }
 
   @Post(':id/transfer')

@@ -17,6 +17,7 @@ import {
   latestInboundMessage,
   openInteractionOnThread,
   pendingPrivateReplyKey,
+  expandTemplate,
   recordEvent,
   workflowIdFor,
 } from '@switchboard/interactions';
@@ -43,6 +44,9 @@ import { runUpdate } from './workflow-updates';
 export interface InteractionQuery {
   state?: InteractionState;
   workgroupId?: string;
+  agentId?: string;
+  platform?: Platform;
+  type?: InteractionType;
   mine?: boolean;
   limit?: number;
 }
@@ -69,11 +73,89 @@ export class InteractionsService {
         WHERE ($1::text IS NULL OR i.state = $1)
           AND ($2::uuid IS NULL OR i.workgroup_id = $2)
           AND ($3::uuid IS NULL OR i.agent_id = $3)
+          AND ($5::text IS NULL OR i.platform = $5)
+          AND ($6::text IS NULL OR i.type = $6)
         ORDER BY i.created_at DESC
         LIMIT $4`,
-      [query.state ?? null, query.workgroupId ?? null, mine ? user.id : null, Math.min(query.limit ?? 100, 500)],
+      [
+        query.state ?? null,
+        query.workgroupId ?? null,
+        mine ? user.id : (query.agentId ?? null),
+        Math.min(query.limit ?? 100, 500),
+        query.platform ?? null,
+        query.type ?? null,
+      ],
     );
     return rows.map(interactionView);
+  }
+
+  /**
+   * What the desktop shows around a thread: the account and channel by name, the workgroup with its wrap-up rules, and
+   * the wrap-up codes it offers (a code without workgroups serves every workgroup).
+   */
+  private async context(row: InteractionRecord) {
+    const found = await queryOne<{
+      account_name: string | null;
+      account_handle: string | null;
+      channel_name: string | null;
+      workgroup_name: string | null;
+      wrap_up_required: boolean | null;
+      wrap_up_timeout_seconds: number | null;
+      codes: { code: string; label: string }[] | null;
+    }>(
+      this.dataSource,
+      `SELECT a.name AS account_name, a.handle AS account_handle, c.name AS channel_name, w.name AS workgroup_name,
+              w.wrap_up_required, w.wrap_up_timeout_seconds,
+              (SELECT json_agg(json_build_object('code', k.code, 'label', k.label) ORDER BY k.label)
+                 FROM wrapup_codes k
+                WHERE cardinality(k.workgroup_ids) = 0 OR $4::uuid = ANY(k.workgroup_ids)) AS codes
+         FROM (SELECT $1::uuid AS account_id, $2::uuid AS channel_id, $3::uuid AS workgroup_id) r
+         LEFT JOIN accounts a ON a.id = r.account_id
+         LEFT JOIN channels c ON c.id = r.channel_id
+         LEFT JOIN workgroups w ON w.id = r.workgroup_id`,
+      [row.account_id, row.channel_id, row.workgroup_id, row.workgroup_id],
+    );
+    return {
+      account: { id: row.account_id, name: found?.account_name ?? null, handle: found?.account_handle ?? null },
+      channelName: found?.channel_name ?? null,
+      workgroup: row.workgroup_id
+        ? {
+            id: row.workgroup_id,
+            name: found?.workgroup_name ?? null,
+            wrapUpRequired: found?.wrap_up_required ?? false,
+            wrapUpTimeoutSeconds: found?.wrap_up_timeout_seconds ?? null,
+          }
+        : null,
+      wrapUpCodes: found?.codes ?? [],
+    };
+  }
+
+  /** The standard responses of the interaction's workgroup, placeholders filled for its customer and this agent. */
+  async standardResponses(user: Principal, id: string) {
+    const row = await this.visible(user, id);
+    const [responses, customer, agent] = await Promise.all([
+      queryRows<{ id: string; title: string; text: string }>(
+        this.dataSource,
+        `SELECT id, title, text FROM standard_responses
+          WHERE cardinality(workgroup_ids) = 0 OR $1::uuid = ANY(workgroup_ids)
+          ORDER BY title`,
+        [row.workgroup_id],
+      ),
+      row.customer_id
+        ? queryOne<{ name: string | null; handle: string | null }>(
+            this.dataSource,
+            'SELECT name, handle FROM customers WHERE id = $1',
+            [row.customer_id],
+          )
+        : null,
+      queryOne<{ display_name: string }>(this.dataSource, 'SELECT display_name FROM users WHERE id = $1', [user.id]),
+    ]);
+    const values = {
+      customerName: customer?.name ?? null,
+      customerHandle: customer?.handle ?? null,
+      agentName: agent?.display_name ?? user.username,
+    };
+    return responses.map((r) => ({ id: r.id, title: r.title, template: r.text, text: expandTemplate(r.text, values) }));
   }
 
   /** The interaction, 404 when unknown, 403 when an agent asks for someone else's. */
@@ -111,8 +193,10 @@ export class InteractionsService {
           )
         : [],
     ]);
+    const context = await this.context(row);
     return {
       ...interactionView(row),
+      ...context,
       messages,
       customer: customer && {
         id: customer.id,
@@ -186,20 +270,34 @@ export class InteractionsService {
     return this.after(id);
   }
 
-  async wrapUp(user: Principal, id: string, code: string, requestId?: string): Promise<InteractionView> {
+  /** Ends wrap-up with a code, or without one where the workgroup does not require it. */
+  async wrapUp(user: Principal, id: string, code: string | null, requestId?: string): Promise<InteractionView> {
     const row = await this.visible(user, id);
     if (row.state !== InteractionState.WRAPUP || row.agent_id !== user.id) {
       throw ApiError.conflict('the interaction is not in wrap-up with you', [{ state: row.state }]);
     }
-    const known = await queryOne<{ code: string }>(
-      this.dataSource,
-      `SELECT code FROM wrapup_codes WHERE code = $1 AND (cardinality(workgroup_ids) = 0 OR $2::uuid = ANY(workgroup_ids))`,
-      [code, row.workgroup_id],
-    );
-    if (!known) {
-      throw ApiError.badRequest('invalid code', [
-        { field: 'code', message: `no wrap-up code "${code}" for this workgroup` },
-      ]);
+    if (code === null) {
+      const workgroup = await queryOne<{ wrap_up_required: boolean }>(
+        this.dataSource,
+        'SELECT wrap_up_required FROM workgroups WHERE id = $1',
+        [row.workgroup_id],
+      );
+      if (workgroup?.wrap_up_required) {
+        throw ApiError.badRequest('invalid code', [
+          { field: 'code', message: 'this workgroup requires a wrap-up code' },
+        ]);
+      }
+    } else {
+      const known = await queryOne<{ code: string }>(
+        this.dataSource,
+        `SELECT code FROM wrapup_codes WHERE code = $1 AND (cardinality(workgroup_ids) = 0 OR $2::uuid = ANY(workgroup_ids))`,
+        [code, row.workgroup_id],
+      );
+      if (!known) {
+        throw ApiError.badRequest('invalid code', [
+          { field: 'code', message: `no wrap-up code "${code}" for this workgroup` },
+        ]);
+      }
     }
     await runUpdate(this.temporal, () =>
       this.handle(row).executeUpdate(wrapUpUpdate, {

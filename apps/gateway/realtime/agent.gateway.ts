@@ -10,17 +10,22 @@ import {
 } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, validate } from 'class-validator';
+import type { DataSource } from 'typeorm';
 import type { WebSocket } from 'ws';
+import { InteractionState } from '@switchboard/contracts';
+import { queryRows } from '@switchboard/persistence';
 import type { AppConfig } from '@switchboard/config';
 import type { Logger } from '@switchboard/observability';
 import { StatusDto } from '../agents/agents.controller';
 import { AgentsService } from '../agents/agents.service';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
-import { CONFIG, LOGGER } from '../core/tokens';
+import { CONFIG, DATA_SOURCE, LOGGER } from '../core/tokens';
 import { ReplyDto, TransferDto, WrapUpDto } from '../interactions/interactions.controller';
 import { InteractionsService } from '../interactions/interactions.service';
+import { INTERACTION_COLUMNS, interactionView, loadOfferPreview, type InteractionRecord } from '../interactions/views';
 import { SocketRegistry } from './socket-registry';
+import { Presence } from './presence';
 import { StatsPublisher } from './stats-publisher';
 import type { Admission } from './ws-adapter';
 import { admitRequest, admittedSession, endSocketSession, setSocketSession, socketSession } from './socket-session';
@@ -80,7 +85,9 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     private readonly interactions: InteractionsService,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly stats: StatsPublisher,
+    private readonly presence: Presence,
   ) {
     // A socket that stops answering pings is dropped, so offers are not pushed into the void; every session is
     // looked at again, in case a change notice was missed.
@@ -129,8 +136,12 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     for (const oldest of own.slice(0, Math.max(0, own.length - this.config.wsMaxConnectionsPerUser))) {
       this.end(oldest, 'too many connections for this user', CLOSE_POLICY);
     }
+    this.presence.holds(session.principal.id, this.sockets.socketsOf(session.principal.id).length);
     // The user may have changed between the upgrade and now: look once more (the bus's recheck saw no socket yet).
     void this.recheck(socket);
+    this.restore(socket, session.principal.id).catch((error: unknown) =>
+      this.logger.warn({ err: error, userId: session.principal.id }, 'could not restore a desktop'),
+    );
     void this.agents
       .get(session.principal.id)
       .then((agent) => socket.send(JSON.stringify({ event: 'agent.updated', data: agent })))
@@ -173,7 +184,37 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     clearTimeout(this.expiries.get(socket));
     this.expiries.delete(socket);
     endSocketSession(socket);
-    this.sockets.remove(socket);
+    const owner = this.sockets.remove(socket);
+    if (owner) this.presence.holds(owner, this.sockets.socketsOf(owner).length);
+  }
+
+  /** A (re)connected desktop gets at once what it holds: its pending offers and its current interactions. */
+  private async restore(socket: WebSocket, userId: string): Promise<void> {
+    const rows = await queryRows<InteractionRecord>(
+      this.dataSource,
+      `SELECT ${INTERACTION_COLUMNS} FROM interactions i
+        WHERE i.agent_id = $1 AND i.state IN ('offered', 'connected', 'wrapup') ORDER BY i.created_at`,
+      [userId],
+    );
+    for (const row of rows) {
+      if (socket.readyState !== socket.OPEN) return;
+      if (row.state === InteractionState.OFFERED && row.offer_id && row.offer_expires_at) {
+        const preview = await loadOfferPreview(this.dataSource, row);
+        socket.send(
+          JSON.stringify({
+            event: 'offer',
+            data: {
+              interaction: interactionView(row),
+              offerId: row.offer_id,
+              expiresAt: new Date(row.offer_expires_at).toISOString(),
+              ...preview,
+            },
+          }),
+        );
+      } else {
+        socket.send(JSON.stringify({ event: 'interaction.updated', data: interactionView(row) }));
+      }
+    }
   }
 
   /** Validates the frame, runs the action as the socket's user and wraps the outcome as `ack` / `error`. */
@@ -246,7 +287,7 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
   @SubscribeMessage('wrapup')
   wrapUp(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
     return this.act(socket, WsWrapUpDto, body, (user, data) =>
-      this.interactions.wrapUp(user, data.interactionId, data.code, data.ref && `ws-${user.id}-${data.ref}`),
+      this.interactions.wrapUp(user, data.interactionId, data.code ?? null, data.ref && `ws-${user.id}-${data.ref}`),
     );
   }
 

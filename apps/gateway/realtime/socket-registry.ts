@@ -25,14 +25,16 @@ export class SocketRegistry {
     return watches;
   }
 
-  remove(socket: WebSocket): void {
+  /** Forgets the socket; returns whose it was (undefined: unknown here). */
+  remove(socket: WebSocket): string | undefined {
     const owner = this.owners.get(socket);
     this.owners.delete(socket);
     this.watchers.delete(socket);
-    if (owner === undefined) return;
+    if (owner === undefined) return undefined;
     const sockets = this.byUser.get(owner);
     sockets?.delete(socket);
     if (sockets?.size === 0) this.byUser.delete(owner);
+    return owner;
   }
 
   /** A user's sockets here, oldest first. */

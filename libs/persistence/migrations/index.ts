@@ -5,6 +5,7 @@ import { RouteFunction1764000000003 } from './1764000000003-route-function';
 import { AccountScope1764000000004 } from './1764000000004-account-scope';
 import { SessionsAndLimits1764000000005 } from './1764000000005-sessions-and-limits';
 import { Reporting1764000000006 } from './1764000000006-reporting';
+import { Presence1764000000007 } from './1764000000007-presence';
 
 export const MIGRATIONS = [
   InitialSchema1764000000000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   AccountScope1764000000004,
   SessionsAndLimits1764000000005,
   Reporting1764000000006,
+  Presence1764000000007,
 ];

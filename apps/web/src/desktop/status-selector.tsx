@@ -1,0 +1,34 @@
+import { errorText } from '../lib/api';
+import type { AgentStatus } from '../lib/types';
+import { notify, setStatus, useDesk } from './desk-store';
+
+const OPTIONS: [AgentStatus, string][] = [
+  ['available', 'Available'],
+  ['away', 'Away'],
+  ['offline', 'Offline'],
+];
+
+/** One selector for the agent's status, always in the header. */
+export function StatusSelector() {
+  const status = useDesk((s) => s.status);
+  return (
+    <label className={`status-selector status-${status}`}>
+      <span className="visually-hidden">My status</span>
+      <select
+        value={status}
+        aria-label="My status"
+        onChange={(e) => {
+          setStatus(e.target.value as AgentStatus).catch((error: unknown) =>
+            notify('error', `Could not change your status: ${errorText(error)}`),
+          );
+        }}
+      >
+        {OPTIONS.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
