@@ -53,10 +53,14 @@ declare global {
   }
 }
 
+/** How long news stays up; warnings and errors stay until dismissed. */
+const INFO_MS = 8_000;
+
 export function notify(tone: Notice['tone'], text: string): void {
   noticeSeq += 1;
   const notice = { id: noticeSeq, tone, text };
   set((s) => ({ notices: [...s.notices.slice(-4), notice] }));
+  if (tone === 'info') setTimeout(() => dismiss(notice.id), INFO_MS);
 }
 
 export function dismiss(id: number): void {

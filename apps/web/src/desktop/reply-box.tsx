@@ -123,7 +123,7 @@ export function ReplyBox({ detail }: { detail: InteractionDetail }) {
       )}
       <div className="row spread">
         <label htmlFor={`reply-${detail.id}`} className="reply-label">
-          {draft.visibility === 'public' ? 'Public reply' : 'Private message'}
+          {draft.visibility === 'public' ? 'Your public reply' : 'Your private message'}
         </label>
         <button
           type="button"

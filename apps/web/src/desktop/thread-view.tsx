@@ -28,51 +28,53 @@ export function ThreadView({ detail, myId }: { detail: InteractionDetail; myId: 
     end.current?.scrollIntoView({ block: 'end' });
   }, [count, detail.id]);
   return (
-    <ol className="thread" role="log" aria-live="polite" aria-label="Messages">
-      {detail.messages.map((message) => (
-        <li
-          key={message.id}
-          className={`message ${message.direction} ${message.visibility}${message.deletedAt ? ' deleted' : ''}`}
-        >
-          <div className="message-meta">
-            <span className="message-author">{author(message, detail, myId)}</span>
-            <span className="message-visibility">{message.visibility === 'public' ? 'public' : 'private'}</span>
-            <time dateTime={message.sentAt}>{when(message.sentAt)}</time>
-          </div>
-          <p className="message-text">{message.text ?? <em>(no text)</em>}</p>
-          {message.attachments.length > 0 && (
-            <ul className="attachments" aria-label="Attachments">
-              {message.attachments.map((attachment, i) => (
-                <li key={i}>
-                  {attachment.url ? (
-                    <a href={attachment.url} target="_blank" rel="noopener noreferrer">
-                      {attachment.type} attachment
-                    </a>
-                  ) : (
-                    `${attachment.type} attachment`
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
-          {message.revisions.length > 0 && (
-            <details className="revisions">
-              <summary>Edited {message.editedAt ? when(message.editedAt) : ''}: earlier text</summary>
-              <ol>
-                {message.revisions.map((revision, i) => (
+    <div className="thread" role="log" aria-live="polite" aria-label="Messages">
+      <ol className="thread-list">
+        {detail.messages.map((message) => (
+          <li
+            key={message.id}
+            className={`message ${message.direction} ${message.visibility}${message.deletedAt ? ' deleted' : ''}`}
+          >
+            <div className="message-meta">
+              <span className="message-author">{author(message, detail, myId)}</span>
+              <span className="message-visibility">{message.visibility === 'public' ? 'public' : 'private'}</span>
+              <time dateTime={message.sentAt}>{when(message.sentAt)}</time>
+            </div>
+            <p className="message-text">{message.text ?? <em>(no text)</em>}</p>
+            {message.attachments.length > 0 && (
+              <ul className="attachments" aria-label="Attachments">
+                {message.attachments.map((attachment, i) => (
                   <li key={i}>
-                    “{revision.text ?? ''}” <span className="muted">(until {when(revision.replacedAt)})</span>
+                    {attachment.url ? (
+                      <a href={attachment.url} target="_blank" rel="noopener noreferrer">
+                        {attachment.type} attachment
+                      </a>
+                    ) : (
+                      `${attachment.type} attachment`
+                    )}
                   </li>
                 ))}
-              </ol>
-            </details>
-          )}
-          {message.deletedAt && <p className="flag">Deleted by the customer {when(message.deletedAt)}</p>}
-          {message.hiddenAt && <p className="flag">Hidden on the Page {when(message.hiddenAt)}</p>}
-          <Delivery message={message} />
-        </li>
-      ))}
-      <li ref={end} aria-hidden="true" className="thread-end" />
-    </ol>
+              </ul>
+            )}
+            {message.revisions.length > 0 && (
+              <details className="revisions">
+                <summary>Edited {message.editedAt ? when(message.editedAt) : ''}: earlier text</summary>
+                <ol>
+                  {message.revisions.map((revision, i) => (
+                    <li key={i}>
+                      “{revision.text ?? ''}” <span className="muted">(until {when(revision.replacedAt)})</span>
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            )}
+            {message.deletedAt && <p className="flag">Deleted by the customer {when(message.deletedAt)}</p>}
+            {message.hiddenAt && <p className="flag">Hidden on the Page {when(message.hiddenAt)}</p>}
+            <Delivery message={message} />
+          </li>
+        ))}
+        <li ref={end} aria-hidden="true" className="thread-end" />
+      </ol>
+    </div>
   );
 }

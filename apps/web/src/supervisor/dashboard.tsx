@@ -21,19 +21,33 @@ function Tile({ label, value, testId }: { label: string; value: string; testId: 
   );
 }
 
+/** Seconds for an average: tenths under a minute (answers in seconds are common), a clock above. */
+function shortDuration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  return seconds < 60 ? `${seconds.toFixed(1)} s` : clock(seconds);
+}
+
+/** An age the server measured at `at`, moved on to now (frames come every few seconds; ages tick every second). */
+function aged(seconds: number, at: string, now: number, running: boolean): number {
+  return running ? seconds + Math.max(0, (now - Date.parse(at)) / 1000) : seconds;
+}
+
 function SocialTiles({ stats }: { stats: RealtimeStats }) {
+  const now = useNow(1000);
+  const conversation = aged(stats.longestSocialConversationSeconds, stats.at, now, stats.activeSocialConversations > 0);
+  const message = aged(stats.longestSocialDirectMessageSeconds, stats.at, now, stats.activeSocialDirectMessages > 0);
   return (
     <section aria-labelledby="social-title">
       <h2 id="social-title">Social media now</h2>
       <div className="tiles">
         <Tile
           label="Longest Social Conversation"
-          value={clock(stats.longestSocialConversationSeconds)}
+          value={clock(conversation)}
           testId="longest-conversation"
         />
         <Tile
           label="Longest Social Direct Message"
-          value={clock(stats.longestSocialDirectMessageSeconds)}
+          value={clock(message)}
           testId="longest-dm"
         />
         <Tile
@@ -51,22 +65,24 @@ function SocialTiles({ stats }: { stats: RealtimeStats }) {
   );
 }
 
-function WorkgroupRow({ w }: { w: WorkgroupStats }) {
-  const slow = w.longestWaitingSeconds > w.serviceLevelSeconds;
+function WorkgroupRow({ w, at }: { w: WorkgroupStats; at: string }) {
+  const now = useNow(1000);
+  const longest = aged(w.longestWaitingSeconds, at, now, w.waiting > 0);
+  const slow = longest > w.serviceLevelSeconds;
   const low = w.serviceLevelPercent !== null && w.serviceLevelPercent < SERVICE_LEVEL_TARGET;
   return (
     <tr>
       <th scope="row">{w.name}</th>
       <td className="num">{w.waiting}</td>
       <td className={`num ${slow ? 'alarm' : ''}`}>
-        {clock(w.longestWaitingSeconds)}
+        {clock(longest)}
         {slow && <span className="visually-hidden"> (over the service level)</span>}
       </td>
       <td className="num">{w.agentsAvailable}</td>
       <td className="num">{w.agentsBusy}</td>
       <td className="num">{w.answeredToday}</td>
       <td className="num">{w.abandonedToday}</td>
-      <td className="num">{w.averageSpeedOfAnswerSeconds === null ? '—' : clock(w.averageSpeedOfAnswerSeconds)}</td>
+      <td className="num">{shortDuration(w.averageSpeedOfAnswerSeconds)}</td>
       <td className={`num ${low ? 'alarm' : ''}`}>
         {percent(w.serviceLevelPercent)}
         {low && <span className="visually-hidden"> (under {SERVICE_LEVEL_TARGET} %)</span>}
@@ -92,36 +108,38 @@ function Agents() {
   return (
     <section aria-labelledby="agents-title">
       <h2 id="agents-title">Agents</h2>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th scope="col">Agent</th>
-            <th scope="col">Status</th>
-            <th scope="col">For</th>
-            <th scope="col">Conversations</th>
-            <th scope="col">Direct messages</th>
-            <th scope="col">Now handling</th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((agent) => (
-            <tr key={agent.id}>
-              <th scope="row">{agent.displayName}</th>
-              <td>
-                <span className={`dot status-${agent.status}`} aria-hidden="true" /> {agent.status}
-              </td>
-              <td>{clock(secondsSince(agent.statusChangedAt, now))}</td>
-              <td className="num">
-                {agent.current.conversation} / {agent.capacity['conversation'] ?? 0}
-              </td>
-              <td className="num">
-                {agent.current.directMessage} / {agent.capacity['directMessage'] ?? 0}
-              </td>
-              <td>{agent.interactions.map((i) => STATE_LABELS[i.state]).join(', ') || '—'}</td>
+      <div className="scroll">
+        <table className="grid">
+          <thead>
+            <tr>
+              <th scope="col">Agent</th>
+              <th scope="col">Status</th>
+              <th scope="col">For</th>
+              <th scope="col">Conversations</th>
+              <th scope="col">Direct messages</th>
+              <th scope="col">Now handling</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {agents.map((agent) => (
+              <tr key={agent.id}>
+                <th scope="row">{agent.displayName}</th>
+                <td>
+                  <span className={`dot status-${agent.status}`} aria-hidden="true" /> {agent.status}
+                </td>
+                <td>{clock(secondsSince(agent.statusChangedAt, now))}</td>
+                <td className="num">
+                  {agent.current.conversation} / {agent.capacity['conversation'] ?? 0}
+                </td>
+                <td className="num">
+                  {agent.current.directMessage} / {agent.capacity['directMessage'] ?? 0}
+                </td>
+                <td>{agent.interactions.map((i) => STATE_LABELS[i.state]).join(', ') || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
@@ -160,7 +178,7 @@ export default function SupervisorDashboard() {
                 </thead>
                 <tbody>
                   {stats.workgroups.map((w) => (
-                    <WorkgroupRow key={w.id} w={w} />
+                    <WorkgroupRow key={w.id} w={w} at={stats.at} />
                   ))}
                 </tbody>
               </table>
