@@ -40,16 +40,8 @@ function SocialTiles({ stats }: { stats: RealtimeStats }) {
     <section aria-labelledby="social-title">
       <h2 id="social-title">Social media now</h2>
       <div className="tiles">
-        <Tile
-          label="Longest Social Conversation"
-          value={clock(conversation)}
-          testId="longest-conversation"
-        />
-        <Tile
-          label="Longest Social Direct Message"
-          value={clock(message)}
-          testId="longest-dm"
-        />
+        <Tile label="Longest Social Conversation" value={clock(conversation)} testId="longest-conversation" />
+        <Tile label="Longest Social Direct Message" value={clock(message)} testId="longest-dm" />
         <Tile
           label="Active Social Conversations"
           value={String(stats.activeSocialConversations)}
