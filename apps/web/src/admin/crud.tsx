@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { ScrollRegion } from '../components/scroll-region';
 import { api, ApiError, errorText } from '../lib/api';
 
 export type Values = Record<string, unknown>;
@@ -214,8 +215,9 @@ export function CrudPage<T extends { id: string }>({
       setEditing(null);
       await reload();
     } catch (error) {
-      if (error instanceof ApiError) setErrors(error.fieldErrors());
-      setProblem(errorText(error));
+      const fields = error instanceof ApiError ? error.fieldErrors() : {};
+      setErrors(fields);
+      setProblem(Object.keys(fields).length > 0 ? 'Check the fields marked above.' : errorText(error));
     }
   }
 
@@ -282,7 +284,7 @@ export function CrudPage<T extends { id: string }>({
           </div>
         </form>
       )}
-      <div className="scroll">
+      <ScrollRegion label={`${spec.title} table`}>
         <table className="grid">
           <caption className="visually-hidden">{spec.title}</caption>
           <thead>
@@ -315,7 +317,7 @@ export function CrudPage<T extends { id: string }>({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {items.length === 0 && <p className="muted">None yet.</p>}
       {aside?.(items)}
     </section>

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { ScrollRegion } from '../components/scroll-region';
 import { api } from '../lib/api';
 import { clock, percent, secondsSince } from '../lib/format';
 import { STATE_LABELS } from '../lib/labels';
@@ -100,7 +101,7 @@ function Agents() {
   return (
     <section aria-labelledby="agents-title">
       <h2 id="agents-title">Agents</h2>
-      <div className="scroll">
+      <ScrollRegion label="Agents table">
         <table className="grid">
           <thead>
             <tr>
@@ -131,7 +132,7 @@ function Agents() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </section>
   );
 }
@@ -153,7 +154,7 @@ export default function SupervisorDashboard() {
           <SocialTiles stats={stats} />
           <section aria-labelledby="workgroups-title">
             <h2 id="workgroups-title">Workgroups today ({stats.timeZone})</h2>
-            <div className="scroll">
+            <ScrollRegion label="Workgroups table">
               <table className="grid" data-testid="workgroups">
                 <thead>
                   <tr>
@@ -174,7 +175,7 @@ export default function SupervisorDashboard() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           </section>
           <section aria-labelledby="trend-title">
             <h2 id="trend-title">Last hour: waiting and service level</h2>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ScrollRegion } from '../components/scroll-region';
 import { api, errorText } from '../lib/api';
 import { when } from '../lib/format';
 import { kindLabel, STATE_LABELS } from '../lib/labels';
@@ -73,7 +74,7 @@ export default function InteractionsPage() {
           {problem}
         </p>
       )}
-      <div className="scroll">
+      <ScrollRegion label="Interactions table">
         <table className="grid">
           <caption className="visually-hidden">Interactions, newest first</caption>
           <thead>
@@ -101,7 +102,7 @@ export default function InteractionsPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {rows?.length === 0 && <p className="muted">No interaction matches.</p>}
     </div>
   );

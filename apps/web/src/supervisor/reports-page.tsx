@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { ScrollRegion } from '../components/scroll-region';
 import { api, ApiError, errorText } from '../lib/api';
 import type { Directory } from '../lib/types';
 
@@ -142,7 +143,7 @@ export default function ReportsPage() {
         </p>
       )}
       {rows && (
-        <div className="scroll">
+        <ScrollRegion label="Report table">
           <table className="grid" data-testid="report">
             <caption className="visually-hidden">Report rows</caption>
             <thead>
@@ -166,7 +167,7 @@ export default function ReportsPage() {
           </table>
           {rows.length > 500 && <p className="muted">The first 500 of {rows.length} rows; download the CSV for all.</p>}
           {rows.length === 0 && <p className="muted">No rows.</p>}
-        </div>
+        </ScrollRegion>
       )}
     </div>
   );
