@@ -184,6 +184,8 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     await stack.sim.injectComment({ text: 'Refund please', from: { id: '7000000002', name: 'Sam Lee' } });
     await waitFor(async () => /Social Public\s+1\s/.test(await row.innerText()), 10_000);
     await waitFor(async () => (await supervisor.getByTestId('active-conversations').innerText()).includes('1'), 10_000);
+    // The agents table follows the status change too, even when it came in a burst of frames.
+    await supervisor.getByRole('row', { name: /Alice/ }).getByText('away').waitFor({ timeout: 10_000 });
     await expectAccessible(supervisor);
     await screenshot(supervisor, 'dashboard');
   });

@@ -89,15 +89,31 @@ function Agents() {
   const [agents, setAgents] = useState<AgentSummary[]>([]);
   const stats = useLiveStats((s) => s.stats);
   const fetchedAt = useRef(0);
-  // Refreshed as the figures move, at most every 2 s.
+  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Refreshed as the figures move: at most every 2 s, and once more after a burst so the last change shows.
   useEffect(() => {
-    if (Date.now() - fetchedAt.current < 2000) return;
-    fetchedAt.current = Date.now();
-    void api
-      .get<AgentSummary[]>('/api/agents')
-      .then(setAgents)
-      .catch(() => undefined);
+    const fetchAgents = () => {
+      fetchedAt.current = Date.now();
+      void api
+        .get<AgentSummary[]>('/api/agents')
+        .then(setAgents)
+        .catch(() => undefined);
+    };
+    const wait = fetchedAt.current + 2000 - Date.now();
+    if (wait <= 0) fetchAgents();
+    else if (!trailing.current) {
+      trailing.current = setTimeout(() => {
+        trailing.current = null;
+        fetchAgents();
+      }, wait);
+    }
   }, [stats?.at]);
+  useEffect(
+    () => () => {
+      if (trailing.current) clearTimeout(trailing.current);
+    },
+    [],
+  );
   return (
     <section aria-labelledby="agents-title">
       <h2 id="agents-title">Agents</h2>
