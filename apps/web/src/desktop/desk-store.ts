@@ -46,7 +46,10 @@ export const useDesk = create<DeskState>(() => ({
 const set = useDesk.setState;
 const get = useDesk.getState;
 
-/** What the offer's time to screen was, for the page's own measurement (read by the browser tests). */
+/**
+ * The page's own measurement, read by the browser tests and `npm run bench:web`: for each offer, the time from its
+ * frame to the animation frame after its card was rendered.
+ */
 declare global {
   interface Window {
     __switchboard?: { offerToScreenMs: number[] };
