@@ -209,6 +209,63 @@ describe('statistics and reports on a known timeline', () => {
     expect(a).toMatchObject({ answered: 3, abandoned: 1, serviceLevelPercent: 33.33 });
   });
 
+  it("the dashboard's trend: waiting and service level as they stood at each second of the timeline", async () => {
+    const minutes = Math.ceil((Date.now() - range.from / 1000) / 60_000) + 1;
+    const response = await admin.get<{
+      at: string;
+      stepSeconds: number;
+      workgroups: { id: string; samples: { at: string; waiting: number; serviceLevelPercent: number | null }[] }[];
+    }>(`/api/stats/trend?minutes=${minutes}&stepSeconds=1`);
+    expect(response.status).toBe(200);
+    expect(response.body.stepSeconds).toBe(1);
+    expect(response.body.workgroups.map((w) => w.id)).toEqual([wg.a, wg.b]);
+    let sawWaiting = 0;
+    for (const [id, sl] of [
+      [wg.a, SL_A],
+      [wg.b, SL_B],
+    ] as const) {
+      const samples = response.body.workgroups.find((w) => w.id === id)!.samples;
+      // From the whole minute `minutes` before now, a second apart, then now.
+      const now = Date.parse(response.body.at);
+      const first = Math.floor(now / 60_000) * 60_000 - minutes * 60_000;
+      const times = samples.map((sample) => Date.parse(sample.at));
+      expect(times.slice(0, -1)).toEqual(times.slice(0, -1).map((_, i) => first + i * 1000));
+      expect(times.at(-1)).toBe(now);
+      expect(now - times.at(-2)!).toBeLessThanOrEqual(1000);
+      const expected = samples.map(({ at }) => {
+        const t = Date.parse(at) * 1000;
+        const day = localMidnight(new Date(at), TIME_ZONE).getTime() * 1000;
+        const mine = timeline.queue.filter((q) => q.workgroupId === id);
+        const answered = mine.filter(
+          (q) => q.outcome === 'answered' && (q.endedAt as number) >= day && (q.endedAt as number) <= t,
+        );
+        const inside = answered.filter((q) => ((q.endedAt as number) - q.enteredAt) / 1_000_000 <= sl);
+        return {
+          at,
+          waiting: mine.filter((q) => q.enteredAt <= t && (q.endedAt === null || q.endedAt > t)).length,
+          serviceLevelPercent: answered.length ? Math.round((inside.length / answered.length) * 10_000) / 100 : null,
+        };
+      });
+      expect(samples).toEqual(expected);
+      sawWaiting += samples.filter((sample) => sample.waiting > 0).length;
+    }
+    // The timeline's waits are in it (c1 waited more than 3 s with nobody available).
+    expect(sawWaiting).toBeGreaterThanOrEqual(SL_A);
+    expect(response.body.workgroups[0]!.samples.at(-1)).toMatchObject({ waiting: 0, serviceLevelPercent: 33.33 });
+    // Bounded: too many samples, or a bad number, is a 400 naming the field; agents get 403.
+    for (const [params, field] of [
+      ['minutes=180&stepSeconds=1', 'stepSeconds'],
+      ['minutes=0', 'minutes'],
+      ['minutes=600', 'minutes'],
+      ['stepSeconds=x', 'stepSeconds'],
+    ] as const) {
+      const bad = await admin.get<{ details: { field: string }[] }>(`/api/stats/trend?${params}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.details.map((d) => d.field)).toContain(field);
+    }
+    expect((await people.ann.api.get('/api/stats/trend')).status).toBe(403);
+  });
+
   it('real-time statistics while work waits: active, longest and waiting move with it', async () => {
     await setStatus('ann', 'away');
     await setStatus('ben', 'away');
@@ -225,6 +282,11 @@ describe('statistics and reports on a known timeline', () => {
     expect(stats.activeSocialConversations).toBe(1);
     expect(stats.longestSocialConversationSeconds).toBeGreaterThanOrEqual(0);
     expect(stats.workgroups.find((w) => w.id === wg.a)).toMatchObject({ waiting: 1, agentsAvailable: 0 });
+    // The trend's latest sample is this moment: the one waiting now is in it.
+    const trend = await admin.get<{ workgroups: { id: string; samples: { waiting: number }[] }[] }>(
+      '/api/stats/trend?minutes=1',
+    );
+    expect(trend.body.workgroups.find((w) => w.id === wg.a)!.samples.at(-1)!.waiting).toBe(1);
     // An agent sees none of it.
     expect((await people.ben.api.get('/api/stats/realtime')).status).toBe(403);
   });

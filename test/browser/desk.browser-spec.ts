@@ -162,6 +162,10 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     await row.waitFor();
     await waitFor(async () => /Social Public\s+0\s+0:00\s+1\s+0\s+1\s+0/.test(await row.innerText()), 10_000);
     await supervisor.getByRole('row', { name: /Alice/ }).getByText('available').waitFor();
+    // The charts open with the last hour from the server (a sample a minute), not from an empty page.
+    const chart = supervisor.locator('figure.sparkline', { hasText: 'Social Public' });
+    await chart.waitFor();
+    await waitFor(async () => Number(await chart.getAttribute('data-samples')) > 60, 10_000);
     // A new arrival moves the live figures without a reload.
     await desk.getByLabel('My status').selectOption('away');
     await stack.sim.injectComment({ text: 'Refund please', from: { id: '7000000002', name: 'Sam Lee' } });

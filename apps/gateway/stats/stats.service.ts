@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@switchboard/config';
-import { realtimeStats, type RealtimeStats } from '@switchboard/reporting';
+import { realtimeStats, statsTrend, type RealtimeStats, type StatsTrend } from '@switchboard/reporting';
 import { CONFIG, DATA_SOURCE } from '../core/tokens';
 
 /** Calls that arrive while one computation runs share it, and reuse its answer this briefly. */
@@ -26,6 +26,10 @@ export class StatsService {
       if (this.latest === entry) this.latest = null;
     });
     return stats;
+  }
+
+  trend(minutes: number, stepSeconds: number): Promise<StatsTrend> {
+    return statsTrend(this.dataSource, this.config.reportTimeZone, minutes, stepSeconds);
   }
 
   /** The next call computes afresh (something changed). */

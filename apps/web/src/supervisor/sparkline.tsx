@@ -45,7 +45,7 @@ export function Sparkline({ samples, label }: { samples: Sample[]; label: string
   const last = samples.at(-1);
   const peak = Math.max(0, ...samples.map((s) => s.waiting));
   return (
-    <figure className="sparkline">
+    <figure className="sparkline" data-samples={samples.length}>
       <div ref={host} aria-hidden="true" />
       <figcaption>
         {label}: waiting now {last?.waiting ?? 0} (peak {peak} in the last hour), service level{' '}
