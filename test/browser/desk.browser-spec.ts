@@ -177,6 +177,26 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     await screenshot(supervisor, 'dashboard');
   });
 
+  it('lets the supervisor open an interaction from the list and read its whole thread', async () => {
+    await supervisor.getByRole('link', { name: 'Interactions' }).click();
+    await supervisor.getByLabel('State').selectOption('completed');
+    await supervisor.getByLabel('Platform').selectOption('facebook');
+    const rows = supervisor.getByRole('table').getByRole('row');
+    await waitFor(async () => (await rows.count()) === 3, 10_000); // a header, the public thread, its DM
+    await rows.filter({ hasText: 'Facebook post or comment' }).getByRole('link').click();
+    await supervisor.getByRole('heading', { name: /Facebook post or comment: Completed/ }).waitFor();
+    const thread = supervisor.getByRole('log', { name: 'Messages' });
+    await thread.getByText('Where is my order? Two weeks late').waitFor();
+    await thread.getByText('Sorry about that! Looking into it now.').waitFor();
+    expect(await thread.getByText('Alice', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await supervisor.getByRole('heading', { name: 'Customer' }).count()).toBe(1);
+    await expectAccessible(supervisor);
+    await screenshot(supervisor, 'supervisor-interaction');
+    await supervisor.getByRole('link', { name: '← All interactions' }).click();
+    await supervisor.getByRole('heading', { name: 'Interactions' }).waitFor();
+    await supervisor.getByRole('link', { name: 'Dashboard' }).click();
+  });
+
   it('fits a narrow window', async () => {
     await desk.setViewportSize({ width: 420, height: 900 });
     await desk.getByRole('heading', { name: 'Offers' }).waitFor();

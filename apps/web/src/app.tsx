@@ -9,6 +9,7 @@ import type { Me } from './lib/types';
 
 const SupervisorDashboard = lazy(() => import('./supervisor/dashboard'));
 const InteractionsPage = lazy(() => import('./supervisor/interactions-page'));
+const InteractionPage = lazy(() => import('./supervisor/interaction-page'));
 const ReportsPage = lazy(() => import('./supervisor/reports-page'));
 const AdminPage = lazy(() => import('./admin/admin-page'));
 
@@ -80,6 +81,9 @@ function Shell({ me }: { me: Me }) {
             </Route>
             <Route path="/supervisor/interactions">
               {hasRole(me, 'supervisor', 'admin') ? <InteractionsPage /> : <Forbidden />}
+            </Route>
+            <Route path="/supervisor/interactions/:id">
+              {(params) => (hasRole(me, 'supervisor', 'admin') ? <InteractionPage id={params.id} /> : <Forbidden />)}
             </Route>
             <Route path="/supervisor/reports">
               {hasRole(me, 'supervisor', 'admin') ? <ReportsPage /> : <Forbidden />}

@@ -3,10 +3,16 @@ import { when } from '../lib/format';
 import { customerLabel } from '../lib/labels';
 import type { InteractionDetail, Message } from '../lib/types';
 
-function author(message: Message, detail: InteractionDetail, myId: string): string {
+function author(
+  message: Message,
+  detail: InteractionDetail,
+  myId: string,
+  agentName?: (agentId: string | null) => string,
+): string {
   if (message.direction === 'inbound') return customerLabel(detail.customer);
   if (message.external) return `${detail.account.name ?? 'Our account'} (outside Switchboard)`;
-  return message.agentId === myId ? 'You' : 'Agent';
+  if (message.agentId === myId) return 'You';
+  return agentName ? agentName(message.agentId) : 'Agent';
 }
 
 function Delivery({ message }: { message: Message }) {
@@ -21,7 +27,16 @@ function Delivery({ message }: { message: Message }) {
 }
 
 /** The whole thread, oldest first, with what happened to each message (edited, deleted, hidden, delivered). */
-export function ThreadView({ detail, myId }: { detail: InteractionDetail; myId: string }) {
+export function ThreadView({
+  detail,
+  myId,
+  agentName,
+}: {
+  detail: InteractionDetail;
+  myId: string;
+  /** Names the agent of an outbound message that is not mine (a supervisor's view); else "Agent". */
+  agentName?: (agentId: string | null) => string;
+}) {
   const end = useRef<HTMLLIElement>(null);
   const count = detail.messages.length;
   useEffect(() => {
@@ -36,7 +51,7 @@ export function ThreadView({ detail, myId }: { detail: InteractionDetail; myId: 
             className={`message ${message.direction} ${message.visibility}${message.deletedAt ? ' deleted' : ''}`}
           >
             <div className="message-meta">
-              <span className="message-author">{author(message, detail, myId)}</span>
+              <span className="message-author">{author(message, detail, myId, agentName)}</span>
               <span className="message-visibility">{message.visibility === 'public' ? 'public' : 'private'}</span>
               <time dateTime={message.sentAt}>{when(message.sentAt)}</time>
             </div>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'wouter';
 import { ScrollRegion } from '../components/scroll-region';
 import { api, errorText } from '../lib/api';
 import { when } from '../lib/format';
@@ -91,7 +92,9 @@ export default function InteractionsPage() {
           <tbody>
             {(rows ?? []).map((row) => (
               <tr key={row.id}>
-                <td>{when(row.createdAt)}</td>
+                <td>
+                  <Link href={`/supervisor/interactions/${row.id}`}>{when(row.createdAt)}</Link>
+                </td>
                 <td>{kindLabel(row.platform, row.type)}</td>
                 <td>{STATE_LABELS[row.state]}</td>
                 <td>{wg(row.workgroupId)}</td>
