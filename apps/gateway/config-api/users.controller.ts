@@ -23,6 +23,7 @@ import type { DataSource } from 'typeorm';
 import { AgentStatus, DEFAULT_AGENT_CAPACITY, Role } from '@switchboard/contracts';
 import { publish, UserEntity } from '@switchboard/persistence';
 import { Roles } from '../auth/auth.decorators';
+import { AuthService } from '../auth/auth.service';
 import { LoginThrottle } from '../auth/login-throttle';
 import { ApiError } from '../core/api-error';
 import { IdPipe } from '../core/id.pipe';
@@ -93,6 +94,7 @@ export class UsersController {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly throttle: LoginThrottle,
+    private readonly auth: AuthService,
   ) {}
 
   private get repo() {
@@ -161,6 +163,8 @@ export class UsersController {
         return entity.username;
       }),
     );
+    // This gateway at once (the bus tells the others, and this one again, a moment later).
+    this.auth.forget(id);
     if (passwordHash !== undefined) await this.throttle.release(username);
     return userView(await this.find(id));
   }
@@ -176,5 +180,6 @@ export class UsersController {
         await publish(manager, { kind: 'user', userId: id });
       }),
     );
+    this.auth.forget(id);
   }
 }
