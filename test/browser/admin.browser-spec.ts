@@ -32,6 +32,17 @@ describe('admin and supervisor pages in Chromium', () => {
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
   };
 
+  it('serves its pages with a policy: scripts only from itself, never inside another site’s frame', async () => {
+    const response = await fetch(`${stack.baseUrl}/supervisor`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toMatch(/connect-src 'self' ws:\/\/127\.0\.0\.1:\d+ wss:/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    // The API's answers are not pages: no page policy there.
+    expect((await fetch(`${stack.baseUrl}/health`)).headers.get('content-security-policy')).toBeNull();
+  });
+
   it('creates a Facebook account, showing the API’s error beside its field, and never shows a secret back', async () => {
     await open('/admin/accounts', 'Accounts');
     await expectAccessible();

@@ -24,7 +24,20 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** What the page's Content-Security-Policy refused, per page (reported with the accessibility problems). */
+const refusals = new WeakMap<Page, string[]>();
+
+function watchPolicy(page: Page): void {
+  if (refusals.has(page)) return;
+  const seen: string[] = [];
+  refusals.set(page, seen);
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) seen.push(message.text());
+  });
+}
+
 export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  watchPolicy(page);
   await page.goto(baseUrl);
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(password);
@@ -48,14 +61,21 @@ interface AxeViolation {
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core on the page as it stands: the serious and critical violations, described (an empty list passes). */
+/**
+ * axe-core on the page as it stands: the serious and critical violations, described, and whatever the page's
+ * Content-Security-Policy refused since it was opened (an empty list passes).
+ */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through DevTools, not as a script tag: the pages' Content-Security-Policy allows no inline script.
+  await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }).axe;
     return (await axe.run()).violations;
   });
-  return (violations as AxeViolation[])
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return [
+    ...(violations as AxeViolation[])
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ...(refusals.get(page) ?? []).map((text) => `refused by the page's policy: ${text}`),
+  ];
 }

@@ -236,6 +236,15 @@ export class ChannelsController {
   @Patch(':id')
   async update(@Param('id', IdPipe) id: string, @Body() body: UpdateChannelDto) {
     await this.checkReferences(body);
+    const current = await this.store.find(id);
+    const pub = body.publicWorkgroupId === undefined ? current.publicWorkgroupId : body.publicWorkgroupId;
+    const priv = body.privateWorkgroupId === undefined ? current.privateWorkgroupId : body.privateWorkgroupId;
+    if (!pub && !priv) {
+      throw ApiError.badRequest('invalid publicWorkgroupId, privateWorkgroupId', [
+        { field: 'publicWorkgroupId', message: 'a channel needs at least one workgroup' },
+        { field: 'privateWorkgroupId', message: 'a channel needs at least one workgroup' },
+      ]);
+    }
     const updated = await this.store.update(id, {
       name: body.name,
       accountIds: body.accountIds,

@@ -36,14 +36,27 @@ export class Presence implements OnApplicationBootstrap, OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Each user's writes, one after the other: a socket's close must not land after the next one's open. */
+  private readonly writes = new Map<string, Promise<void>>();
+
   /** How many sockets the user now holds on this gateway (0: the last one closed, and the grace starts). */
   holds(userId: string, sockets: number): void {
-    queryRows(
-      this.dataSource,
-      `INSERT INTO agent_presence (user_id, gateway_id, sockets, seen_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (user_id, gateway_id) DO UPDATE SET sockets = EXCLUDED.sockets, seen_at = now()`,
-      [userId, this.gatewayId, sockets],
-    ).catch((error: unknown) => this.logger.warn({ err: error, userId }, 'could not record presence'));
+    const previous = this.writes.get(userId) ?? Promise.resolve();
+    const next = previous.then(() =>
+      queryRows(
+        this.dataSource,
+        `INSERT INTO agent_presence (user_id, gateway_id, sockets, seen_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (user_id, gateway_id) DO UPDATE SET sockets = EXCLUDED.sockets, seen_at = now()`,
+        [userId, this.gatewayId, sockets],
+      ).then(
+        () => undefined,
+        (error: unknown) => this.logger.warn({ err: error, userId }, 'could not record presence'),
+      ),
+    );
+    this.writes.set(userId, next);
+    void next.then(() => {
+      if (this.writes.get(userId) === next) this.writes.delete(userId);
+    });
   }
 
   async tick(): Promise<void> {

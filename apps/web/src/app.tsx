@@ -61,7 +61,7 @@ function Shell({ me }: { me: Me }) {
         <Navigation me={me} />
         <div className="topbar-end">
           <ConnectionBadge />
-          {hasRole(me, 'agent') && <StatusSelector />}
+          {hasRole(me, 'agent') && <StatusSelector me={me} />}
           <span className="who" title={me.username}>
             {me.displayName}
           </span>

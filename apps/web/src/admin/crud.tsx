@@ -217,7 +217,24 @@ export function CrudPage<T extends { id: string }>({
     } catch (error) {
       const fields = error instanceof ApiError ? error.fieldErrors() : {};
       setErrors(fields);
-      setProblem(Object.keys(fields).length > 0 ? 'Check the fields marked above.' : errorText(error));
+      // What no field on the form shows (a field of the body the form does not edit, a clash's detail) is said here.
+      const shown = spec.fields.filter((f) => !f.when || f.when(values, isEdit)).map((f) => f.name);
+      const unshown = Object.entries(fields)
+        .filter(([name]) => !shown.includes(name))
+        .map(([name, text]) => `${name}: ${text}`);
+      const details = error instanceof ApiError ? error.details.filter((d) => typeof d === 'string') : [];
+      const marked = Object.keys(fields).length > unshown.length;
+      setProblem(
+        [
+          marked ? 'Check the fields marked above.' : Object.keys(fields).length === 0 ? errorText(error) : '',
+          ...unshown,
+          ...details,
+        ]
+          .filter((part) => part !== '')
+          .join(' '),
+      );
+      // The first field marked takes the focus, so a keyboard user lands where the problem is.
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('.editor [aria-invalid="true"]')?.focus());
     }
   }
 

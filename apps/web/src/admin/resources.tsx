@@ -8,9 +8,11 @@ export interface Lookups {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const num = (v: unknown) => (v === '' || v === undefined || v === null ? undefined : Number(v));
-/** Only the fields that are set: a PATCH leaves the others alone, and an empty secret is not a new one. */
-const present = (body: Values): Values =>
-  Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined && v !== ''));
+/**
+ * Only the fields that are set: a PATCH leaves the others alone. An empty text is sent as typed (the API says what
+ * it needs); only secrets and passwords left empty while editing are left out, as "unchanged".
+ */
+const present = (body: Values): Values => Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 const names = (ids: string[], options: Option[]) =>
   ids.map((id) => options.find((o) => o.value === id)?.label ?? id).join(', ') || '—';
 
@@ -225,7 +227,7 @@ export function users(lookups: Lookups): ResourceSpec<User> {
       { label: 'Skills', value: (u) => skillsToText(u.skills) || '—' },
       { label: 'Capacity', value: (u) => `${u.capacity.conversation} + ${u.capacity.directMessage}` },
     ],
-    blank: { roles: ['agent'], workgroupIds: [], conversation: '3', directMessage: '2' },
+    blank: { roles: ['agent'], workgroupIds: [], 'capacity.conversation': '3', 'capacity.directMessage': '2' },
     fields: [
       { name: 'username', label: 'User name', kind: 'text', required: true, help: '2–50 of a–z, 0–9, . _ -' },
       {
@@ -260,10 +262,10 @@ export function users(lookups: Lookups): ResourceSpec<User> {
       'capacity.conversation': String(u.capacity.conversation),
       'capacity.directMessage': String(u.capacity.directMessage),
     }),
-    toBody: (v) =>
+    toBody: (v, editing) =>
       present({
         username: v['username'],
-        password: v['password'],
+        password: editing && !v['password'] ? undefined : v['password'],
         displayName: v['displayName'],
         roles: v['roles'],
         workgroupIds: v['workgroupIds'],
@@ -360,10 +362,11 @@ export function channels(lookups: Lookups): ResourceSpec<Channel> {
       ...present({
         name: v['name'],
         accountIds: v['accountIds'],
-        publicWorkgroupId: v['publicWorkgroupId'],
-        privateWorkgroupId: v['privateWorkgroupId'],
         priority: num(v['priority']),
       }),
+      // "—" takes the workgroup away (a channel keeps at least one).
+      publicWorkgroupId: str(v['publicWorkgroupId']) || null,
+      privateWorkgroupId: str(v['privateWorkgroupId']) || null,
       keywords: {
         any: textToList(str(v['keywords.any'])),
         all: textToList(str(v['keywords.all'])),

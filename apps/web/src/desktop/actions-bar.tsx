@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api';
-import type { Directory, InteractionDetail } from '../lib/types';
-import { notify } from './desk-store';
+import type { Directory, Interaction, InteractionDetail } from '../lib/types';
+import { answerFailed, applyAnswer, notify } from './desk-store';
 
 /** Transfer to a workgroup or an agent, and disconnect: what an agent does with a connected interaction. */
 export function ActionsBar({ detail }: { detail: InteractionDetail }) {
@@ -11,9 +11,10 @@ export function ActionsBar({ detail }: { detail: InteractionDetail }) {
   async function disconnect() {
     setBusy(true);
     try {
-      await api.post(`/api/interactions/${detail.id}/disconnect`);
+      applyAnswer(await api.post<Interaction>(`/api/interactions/${detail.id}/disconnect`));
     } catch (error) {
       notify('error', `Could not disconnect: ${errorText(error)}`);
+      answerFailed(error);
     } finally {
       setBusy(false);
     }
@@ -52,11 +53,16 @@ function TransferPanel({ detail, onDone }: { detail: InteractionDetail; onDone: 
     const [kind, id] = target.split(':');
     if (!id) return;
     try {
-      await api.post(`/api/interactions/${detail.id}/transfer`, kind === 'wg' ? { workgroupId: id } : { agentId: id });
+      const view = await api.post<Interaction>(
+        `/api/interactions/${detail.id}/transfer`,
+        kind === 'wg' ? { workgroupId: id } : { agentId: id },
+      );
       notify('info', 'Transferred.');
       onDone();
+      applyAnswer(view);
     } catch (error) {
       setProblem(errorText(error));
+      answerFailed(error);
     }
   }
   return (

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { clock, secondsSince, when } from '../lib/format';
 import { customerLabel, kindLabel, shortKind, STATE_LABELS } from '../lib/labels';
 import type { Me } from '../lib/types';
@@ -88,20 +88,31 @@ function MyInteractions() {
 function Focus({ me }: { me: Me }) {
   const { selectedId, details, interactions } = useDesk();
   const detail = selectedId ? details[selectedId] : undefined;
+  const state = selectedId ? (interactions[selectedId]?.state ?? detail?.state) : undefined;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = detail !== undefined;
+  // What had the focus (Accept, Disconnect, Finish, Transfer) is gone once it did its work: the focus goes to the
+  // conversation now in front of the agent rather than to the page's top. Focus somewhere else is left alone.
+  useEffect(() => {
+    const lost = document.activeElement === document.body || document.activeElement === null;
+    if (lost) heading.current?.focus();
+  }, [selectedId, state, loaded]);
   if (!selectedId || !interactions[selectedId]) {
     return (
-      <section className="focus empty" aria-label="Conversation">
+      <section className="focus empty" aria-labelledby="focus-title">
+        <h2 id="focus-title" className="visually-hidden" tabIndex={-1} ref={heading}>
+          Conversation
+        </h2>
         <p>Accept an offer, or pick one of your interactions.</p>
       </section>
     );
   }
   if (!detail) return <section className="focus" aria-label="Conversation" aria-busy="true" />;
-  const state = interactions[selectedId]?.state ?? detail.state;
   return (
     <>
       <section className="focus" aria-labelledby="focus-title">
         <header className="focus-head">
-          <h2 id="focus-title">
+          <h2 id="focus-title" tabIndex={-1} ref={heading}>
             {kindLabel(detail.platform, detail.type)} with {customerLabel(detail.customer)}
           </h2>
           <p className="muted">
@@ -114,10 +125,10 @@ function Focus({ me }: { me: Me }) {
         {state === 'connected' && (
           <>
             <ReplyBox key={detail.id} detail={detail} />
-            <ActionsBar detail={detail} />
+            <ActionsBar key={detail.id} detail={detail} />
           </>
         )}
-        {state === 'wrapup' && <WrapUpPanel detail={{ ...detail, state }} />}
+        {state === 'wrapup' && <WrapUpPanel key={detail.id} detail={{ ...detail, state }} />}
       </section>
       <aside className="context" aria-label="Customer context">
         <CustomerCard detail={detail} />

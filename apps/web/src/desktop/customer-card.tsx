@@ -1,3 +1,4 @@
+import { webUrl } from '../lib/safe-url';
 import { when } from '../lib/format';
 import { kindLabel, STATE_LABELS } from '../lib/labels';
 import type { InteractionDetail } from '../lib/types';
@@ -11,8 +12,8 @@ export function CustomerCard({ detail }: { detail: InteractionDetail }) {
       {customer ? (
         <>
           <div className="customer-head">
-            {customer.avatarUrl ? (
-              <img src={customer.avatarUrl} alt="" width={48} height={48} className="avatar" />
+            {webUrl(customer.avatarUrl) ? (
+              <img src={webUrl(customer.avatarUrl)!} alt="" width={48} height={48} className="avatar" />
             ) : (
               <span className="avatar placeholder" aria-hidden="true">
                 {(customer.name ?? customer.handle ?? '?').slice(0, 1).toUpperCase()}
@@ -33,8 +34,8 @@ export function CustomerCard({ detail }: { detail: InteractionDetail }) {
             <dt>On</dt>
             <dd>{customer.platform === 'facebook' ? 'Facebook' : 'X'}</dd>
           </dl>
-          {customer.profileUrl && (
-            <a href={customer.profileUrl} target="_blank" rel="noopener noreferrer">
+          {webUrl(customer.profileUrl) && (
+            <a href={webUrl(customer.profileUrl)!} target="_blank" rel="noopener noreferrer">
               Open profile
             </a>
           )}

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { api } from '../lib/api';
+import { api, ApiError, serverNow } from '../lib/api';
 import { live } from '../lib/live';
 import { cue } from '../lib/sound';
 import type { AgentStatus, AgentSummary, Interaction, InteractionDetail, Me, Message, Offer } from '../lib/types';
@@ -75,50 +75,85 @@ export function setSound(on: boolean): void {
   set({ sound: on });
 }
 
+/** Each frame or answer applied bumps this: a REST snapshot taken before it must not undo it. */
+let seq = 0;
+/** When each offer or interaction was last changed here, by `seq`. */
+const touched = new Map<string, number>();
+/** Interactions that ended here: a late frame (the bus does not promise order) never brings one back. */
+const ended = new Set<string>();
+/** Messages of threads not loaded yet, merged in when they are. */
+const early = new Map<string, Message[]>();
+/** The socket was down: a status found `offline` when it is back is explained. */
+let wasDisconnected = false;
+/** An offer just went back to the queue unanswered (its status frame may come before or after). */
+let missedAt = 0;
+/** How long an offer stays on screen past its expiry when no frame says what became of it. */
+const OFFER_GRACE_MS = 5_000;
+
+function touch(id: string): void {
+  seq += 1;
+  touched.set(id, seq);
+}
+
+function removeOffer(id: string): void {
+  if (!get().offers[id]) return;
+  touch(id);
+  set((s) => {
+    const offers = { ...s.offers };
+    delete offers[id];
+    return { offers };
+  });
+}
+
 function applyAgent(agent: AgentSummary): void {
+  // Supervisors' sockets hear every agent: only mine is my status.
+  const me = get().me;
+  if (!me || agent.id !== me.id) return;
   const previous = get().status;
   set({ status: agent.status, statusSince: agent.statusChangedAt });
-  if (previous === 'available' && agent.status === 'away' && recentlyMissed) {
+  if (previous === 'available' && agent.status === 'away' && serverNow() - missedAt < 10_000) {
     notify(
       'warning',
       'You missed an offer: it was not accepted in time, so it went back to the queue and your status was set to ' +
         'Away. Set yourself Available when you are back.',
     );
-    recentlyMissed = false;
+    missedAt = 0;
   }
-  if (previous !== 'offline' && agent.status === 'offline' && live.state !== 'open') {
-    notify('warning', 'You were set Offline while the connection was lost.');
+  if (agent.status === 'offline' && previous !== 'offline' && wasDisconnected) {
+    notify('warning', 'You were set Offline while the connection was lost. Set yourself Available to take offers.');
   }
 }
 
-let recentlyMissed = false;
+const RANK: Partial<Record<Interaction['state'], number>> = { connected: 1, wrapup: 2 };
 
 function applyInteraction(view: Interaction): void {
   const me = get().me;
+  if (ended.has(view.id)) return;
   const mine = me !== null && view.agentId === me.id;
   const offer = get().offers[view.id];
   if (offer && !(view.state === 'offered' && mine)) {
-    set((s) => {
-      const offers = { ...s.offers };
-      delete offers[view.id];
-      return { offers };
-    });
-    if (view.state === 'queued' && Date.parse(offer.expiresAt) <= Date.now() + 1000) recentlyMissed = true;
+    removeOffer(view.id);
+    if (view.state === 'queued' && Date.parse(offer.expiresAt) <= serverNow() + 1000) missedAt = serverNow();
     if (view.state === 'completed' && view.endReason === 'abandoned') {
       notify('info', 'An offer was withdrawn: the customer deleted what they had written.');
     }
   }
+  if (view.state === 'completed') ended.add(view.id);
+  const held = get().interactions[view.id];
   if (mine && (view.state === 'connected' || view.state === 'wrapup')) {
-    const isNew = !get().interactions[view.id];
+    // Wrap-up never goes back to connected: an older frame arriving late is ignored.
+    if (held && (RANK[held.state] ?? 0) > (RANK[view.state] ?? 0)) return;
+    touch(view.id);
     set((s) => ({
       interactions: { ...s.interactions, [view.id]: view },
       selectedId: s.selectedId ?? view.id,
       details: s.details[view.id] ? { ...s.details, [view.id]: { ...s.details[view.id]!, ...view } } : s.details,
     }));
-    if (isNew || !get().details[view.id]) void loadDetail(view.id);
+    if (!held || !get().details[view.id]) void loadDetail(view.id);
     return;
   }
-  if (get().interactions[view.id]) {
+  if (held) {
+    touch(view.id);
     set((s) => {
       const interactions = { ...s.interactions };
       delete interactions[view.id];
@@ -128,24 +163,56 @@ function applyInteraction(view: Interaction): void {
         selectedId: s.selectedId === view.id ? (remaining[0] ?? null) : s.selectedId,
       };
     });
+    if (view.state === 'completed') localStorage.removeItem(`switchboard.draft.${view.id}`);
   }
 }
 
-function applyMessage(message: Message): void {
+/** Which of two copies of one message is further along: a delivery outcome beats `pending`, a deletion stays. */
+function newer(a: Message, b: Message): Message {
+  const settled = (m: Message) => m.deliveryStatus === 'sent' || m.deliveryStatus === 'failed';
+  if (settled(a) !== settled(b)) return settled(a) ? a : b;
+  if (!!a.deletedAt !== !!b.deletedAt) return a.deletedAt ? a : b;
+  if ((a.editedAt ?? '') !== (b.editedAt ?? '')) return (a.editedAt ?? '') > (b.editedAt ?? '') ? a : b;
+  return b;
+}
+
+function mergeMessages(base: Message[], more: Message[]): Message[] {
+  const byId = new Map(base.map((m) => [m.id, m]));
+  for (const m of more) {
+    const held = byId.get(m.id);
+    byId.set(m.id, held ? newer(held, m) : m);
+  }
+  return [...byId.values()].sort((a, b) => Date.parse(a.sentAt) - Date.parse(b.sentAt));
+}
+
+export function applyMessage(message: Message): void {
   const id = message.interactionId;
   if (!id) return;
   const detail = get().details[id];
-  if (!detail) return;
-  const messages = detail.messages.filter((m) => m.id !== message.id);
-  messages.push(message);
-  messages.sort((a, b) => Date.parse(a.sentAt) - Date.parse(b.sentAt));
+  if (!detail) {
+    early.set(id, [...(early.get(id) ?? []), message].slice(-100));
+    return;
+  }
+  const messages = mergeMessages(detail.messages, [message]);
   set((s) => ({ details: { ...s.details, [id]: { ...detail, messages } } }));
 }
 
 function applyOffer(data: Offer): void {
+  const me = get().me;
+  if (!me || (data.interaction.agentId !== null && data.interaction.agentId !== me.id)) return;
+  ended.delete(data.interaction.id);
+  touch(data.interaction.id);
   const entry: OfferEntry = { ...data, receivedAt: performance.now() };
   set((s) => ({ offers: { ...s.offers, [data.interaction.id]: entry } }));
   if (get().sound) cue();
+}
+
+/** Offers whose time ran out without a word of what became of them (a lost frame): off the screen. */
+function expireOffers(): void {
+  const now = serverNow();
+  for (const offer of Object.values(get().offers)) {
+    if (Date.parse(offer.expiresAt) + OFFER_GRACE_MS < now) removeOffer(offer.interaction.id);
+  }
 }
 
 /** The offer card is on screen: how long after its frame. */
@@ -159,45 +226,97 @@ export function offerShown(interactionId: string): void {
 export async function loadDetail(id: string): Promise<void> {
   try {
     const detail = await api.get<InteractionDetail>(`/api/interactions/${id}`);
-    set((s) => ({ details: { ...s.details, [id]: detail } }));
+    // What arrived while it loaded (held, or already applied to an earlier copy) is kept where it is further along.
+    const messages = mergeMessages(
+      mergeMessages(get().details[id]?.messages ?? [], detail.messages),
+      early.get(id) ?? [],
+    );
+    early.delete(id);
+    set((s) => ({ details: { ...s.details, [id]: { ...detail, messages } } }));
   } catch {
     // Not ours any more: the next interaction frame tidies up.
   }
 }
 
-/** After (re)connecting: the interactions, status and offers as the server has them now. */
+/**
+ * After (re)connecting: the interactions, status and offers as the server has them now. Whatever a frame or an
+ * answer changed while the snapshot was being read is newer than it, and stays.
+ */
 export async function sync(): Promise<void> {
-  const [mine, agent] = await Promise.all([
-    api.get<Interaction[]>('/api/interactions?mine=true&limit=50'),
+  const startedAt = seq;
+  const [connected, wrapup, offered, agent] = await Promise.all([
+    api.get<Interaction[]>('/api/interactions?mine=true&state=connected&limit=500'),
+    api.get<Interaction[]>('/api/interactions?mine=true&state=wrapup&limit=500'),
+    api.get<Interaction[]>('/api/interactions?mine=true&state=offered&limit=500'),
     api.get<AgentSummary>('/api/agents/me'),
   ]);
   applyAgent(agent);
-  const open = mine.filter((i) => i.state === 'connected' || i.state === 'wrapup');
-  set((s) => ({
-    interactions: Object.fromEntries(open.map((i) => [i.id, i])),
-    selectedId: s.selectedId && open.some((i) => i.id === s.selectedId) ? s.selectedId : (open[0]?.id ?? null),
-    offers: Object.fromEntries(
-      Object.entries(s.offers).filter(([id]) => mine.some((i) => i.id === id && i.state === 'offered')),
-    ),
-  }));
-  await Promise.all(open.map((i) => loadDetail(i.id)));
+  wasDisconnected = false;
+  const fresh = (id: string) => (touched.get(id) ?? 0) > startedAt;
+  const open = [...connected, ...wrapup].filter((i) => !ended.has(i.id));
+  set((s) => {
+    const interactions: Record<string, Interaction> = {};
+    for (const i of open) if (!fresh(i.id)) interactions[i.id] = i;
+    for (const [id, i] of Object.entries(s.interactions)) if (fresh(id)) interactions[id] = i;
+    const offers = Object.fromEntries(
+      Object.entries(s.offers).filter(([id]) => fresh(id) || offered.some((i) => i.id === id)),
+    );
+    const ids = Object.keys(interactions);
+    return {
+      interactions,
+      offers,
+      selectedId: s.selectedId && interactions[s.selectedId] ? s.selectedId : (ids[0] ?? null),
+    };
+  });
+  await Promise.all(Object.keys(get().interactions).map((id) => loadDetail(id)));
 }
 
-/** Wires the socket's frames into the desk; returns the unsubscribe. */
+/** The page is this user's: when another user signed in on it, nothing of the last one's desk stays. */
+function bindUser(me: Me): void {
+  if (get().me?.id === me.id) return;
+  touched.clear();
+  ended.clear();
+  early.clear();
+  set({ me, offers: {}, interactions: {}, details: {}, selectedId: null, notices: [], status: 'offline' });
+}
+
+/** The agent's own status, on every page (the header's selector): read now and after each reconnection, then live. */
+export function startStatus(me: Me): () => void {
+  bindUser(me);
+  const read = () =>
+    void api
+      .get<AgentSummary>('/api/agents/me')
+      .then(applyAgent)
+      .catch(() => undefined);
+  const stops = [
+    live.on('agent.updated', (data) => applyAgent(data as unknown as AgentSummary)),
+    live.onState((state) => {
+      if (state === 'open') read();
+    }),
+  ];
+  read();
+  return () => stops.forEach((stop) => stop());
+}
+
+/** Wires the socket's frames into the desk for this user; returns the unsubscribe. */
 export function startDesk(me: Me): () => void {
-  set({ me });
+  bindUser(me);
+  const timer = setInterval(expireOffers, 1000);
   const stops = [
     live.on('offer', (data) => applyOffer(data as unknown as Offer)),
     live.on('interaction.updated', (data) => applyInteraction(data as unknown as Interaction)),
     live.on('message.created', (data) => applyMessage(data as unknown as Message)),
     live.on('message.updated', (data) => applyMessage(data as unknown as Message)),
-    live.on('agent.updated', (data) => applyAgent(data as unknown as AgentSummary)),
     live.onState((state) => {
+      if (state === 'reconnecting' || state === 'replaced') wasDisconnected = true;
       if (state === 'open') void sync().catch(() => undefined);
     }),
   ];
   if (live.state === 'open') void sync().catch(() => undefined);
-  return () => stops.forEach((stop) => stop());
+  return () => {
+    clearInterval(timer);
+    stops.forEach((stop) => stop());
+  };
 }
 
 export function select(id: string): void {
@@ -210,8 +329,34 @@ export async function setStatus(status: AgentStatus): Promise<void> {
   applyAgent(agent);
 }
 
-export async function accept(id: string): Promise<void> {
-  const view = await api.post<Interaction>(`/api/interactions/${id}/accept`);
+/** The answers of the interaction routes are the interaction as it now stands: applied at once, not left to a frame. */
+export function applyAnswer(view: Interaction): void {
   applyInteraction(view);
-  set({ selectedId: id });
+}
+
+/** A 409 says the desk is behind the server (a frame was lost): read it all again. */
+export function answerFailed(error: unknown): void {
+  if (error instanceof ApiError && (error.status === 409 || error.status === 404)) void sync().catch(() => undefined);
+}
+
+const accepting = new Set<string>();
+
+/** Accepts an offer (once, however often it is asked); an offer the server no longer has leaves the screen. */
+export async function accept(id: string): Promise<void> {
+  if (accepting.has(id)) return;
+  accepting.add(id);
+  try {
+    const view = await api.post<Interaction>(`/api/interactions/${id}/accept`);
+    applyInteraction(view);
+    set({ selectedId: id });
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 409)) {
+      removeOffer(id);
+      notify('warning', `That offer is no longer yours: ${error.message}`);
+      return;
+    }
+    throw error;
+  } finally {
+    accepting.delete(id);
+  }
 }

@@ -35,7 +35,7 @@ export function OfferCard({ offer, first }: { offer: OfferEntry; first: boolean 
       <button
         type="button"
         className="button primary"
-        disabled={busy || left <= 0}
+        disabled={busy}
         aria-keyshortcuts={first ? ACCEPT_SHORTCUT : undefined}
         onClick={() => {
           setBusy(true);

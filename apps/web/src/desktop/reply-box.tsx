@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { api, errorText } from '../lib/api';
 import { customerLabel } from '../lib/labels';
-import type { InteractionDetail, StandardResponse, Visibility } from '../lib/types';
-import { loadDetail, notify } from './desk-store';
+import type { InteractionDetail, Message, StandardResponse, Visibility } from '../lib/types';
+import { applyMessage, notify } from './desk-store';
 
 const draftKey = (id: string) => `switchboard.draft.${id}`;
 
@@ -32,8 +32,11 @@ export function ReplyBox({ detail }: { detail: InteractionDetail }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
   const text = useRef<HTMLTextAreaElement>(null);
+  /** The draft as last typed, for a send that finishes after more was typed. */
+  const latest = useRef(draft);
 
   function update(next: Draft) {
+    latest.current = next;
     setDraft(next);
     localStorage.setItem(draftKey(detail.id), JSON.stringify(next));
   }
@@ -42,14 +45,23 @@ export function ReplyBox({ detail }: { detail: InteractionDetail }) {
     if (!draft.text.trim() || sending) return;
     setSending(true);
     setProblem(null);
+    const sent = draft;
     try {
-      await api.post(`/api/interactions/${detail.id}/replies`, { text: draft.text, visibility: draft.visibility });
-      localStorage.removeItem(draftKey(detail.id));
-      setDraft({ text: '', visibility: draft.visibility });
-      if (isPublicThread && draft.visibility === 'private') {
+      const message = await api.post<Message>(`/api/interactions/${detail.id}/replies`, {
+        text: sent.text,
+        visibility: sent.visibility,
+      });
+      // What was typed while it was sending stays.
+      const typedSince = latest.current.text !== sent.text;
+      if (!typedSince) {
+        localStorage.removeItem(draftKey(detail.id));
+        latest.current = { text: '', visibility: sent.visibility };
+        setDraft(latest.current);
+      }
+      if (isPublicThread && sent.visibility === 'private') {
         notify('info', 'Private reply sent: a direct-message interaction with this customer is now open for you.');
       }
-      void loadDetail(detail.id);
+      applyMessage(message);
     } catch (error) {
       setProblem(errorText(error));
     } finally {
@@ -74,7 +86,7 @@ export function ReplyBox({ detail }: { detail: InteractionDetail }) {
       event.preventDefault();
       void send();
     }
-    if (event.key === '/' && event.altKey) {
+    if (event.code === 'Slash' && event.altKey) {
       event.preventDefault();
       setPicking(true);
     }
@@ -140,7 +152,10 @@ export function ReplyBox({ detail }: { detail: InteractionDetail }) {
           id={`responses-${detail.id}`}
           interactionId={detail.id}
           onPick={insert}
-          onClose={() => setPicking(false)}
+          onClose={() => {
+            setPicking(false);
+            requestAnimationFrame(() => text.current?.focus());
+          }}
         />
       )}
       <textarea

@@ -1,6 +1,7 @@
+import { useEffect } from 'react';
 import { errorText } from '../lib/api';
-import type { AgentStatus } from '../lib/types';
-import { notify, setStatus, useDesk } from './desk-store';
+import type { AgentStatus, Me } from '../lib/types';
+import { notify, setStatus, startStatus, useDesk } from './desk-store';
 
 const OPTIONS: [AgentStatus, string][] = [
   ['available', 'Available'],
@@ -9,8 +10,9 @@ const OPTIONS: [AgentStatus, string][] = [
 ];
 
 /** One selector for the agent's status, always in the header. */
-export function StatusSelector() {
+export function StatusSelector({ me }: { me: Me }) {
   const status = useDesk((s) => s.status);
+  useEffect(() => startStatus(me), [me]);
   return (
     <label className={`status-selector status-${status}`}>
       <span className="visually-hidden">My status</span>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { when } from '../lib/format';
 import { customerLabel } from '../lib/labels';
+import { webUrl } from '../lib/safe-url';
 import type { InteractionDetail, Message } from '../lib/types';
 
 function author(
@@ -60,8 +61,8 @@ export function ThreadView({
               <ul className="attachments" aria-label="Attachments">
                 {message.attachments.map((attachment, i) => (
                   <li key={i}>
-                    {attachment.url ? (
-                      <a href={attachment.url} target="_blank" rel="noopener noreferrer">
+                    {webUrl(attachment.url) ? (
+                      <a href={webUrl(attachment.url)!} target="_blank" rel="noopener noreferrer">
                         {attachment.type} attachment
                       </a>
                     ) : (

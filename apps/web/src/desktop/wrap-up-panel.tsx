@@ -2,7 +2,8 @@ import { useMemo, useState } from 'react';
 import { api, errorText } from '../lib/api';
 import { clock, secondsUntil } from '../lib/format';
 import { useNow } from '../components/use-now';
-import type { InteractionDetail } from '../lib/types';
+import type { Interaction, InteractionDetail } from '../lib/types';
+import { answerFailed, applyAnswer } from './desk-store';
 
 /** After disconnecting: the workgroup's wrap-up codes (required or not) and the time left to choose one. */
 export function WrapUpPanel({ detail }: { detail: InteractionDetail }) {
@@ -28,9 +29,12 @@ export function WrapUpPanel({ detail }: { detail: InteractionDetail }) {
     setBusy(true);
     setProblem(null);
     try {
-      await api.post(`/api/interactions/${detail.id}/wrapup`, withCode ? { code: withCode } : {});
+      applyAnswer(
+        await api.post<Interaction>(`/api/interactions/${detail.id}/wrapup`, withCode ? { code: withCode } : {}),
+      );
     } catch (error) {
       setProblem(errorText(error));
+      answerFailed(error);
     } finally {
       setBusy(false);
     }

@@ -27,6 +27,25 @@ export class ApiError extends Error {
 
 type Listener = () => void;
 
+/** How far the server's clock is ahead of this browser's, when more than the Date header's precision can tell. */
+let serverOffsetMs = 0;
+
+/** Now by the server's clock: countdowns and ages compare it with the server's instants. */
+export function serverNow(): number {
+  return Date.now() + serverOffsetMs;
+}
+
+/** The Date header is to the second: clocks closer than this are taken as one. */
+const SKEW_TOLERANCE_MS = 2_000;
+
+function learnClock(response: Response, sentAt: number): void {
+  const header = response.headers.get('date');
+  const server = header ? Date.parse(header) : NaN;
+  if (Number.isNaN(server)) return;
+  const offset = server + 500 - (sentAt + Date.now()) / 2;
+  serverOffsetMs = Math.abs(offset) > SKEW_TOLERANCE_MS ? Math.round(offset) : 0;
+}
+
 /**
  * The REST client: the token kept in localStorage (a reload keeps the session), every call authorised with it, and
  * any 401 ending the session for every page at once (back to the login page; drafts stay in localStorage).
@@ -56,6 +75,7 @@ class Api {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const sentAt = Date.now();
     const response = await fetch(path, {
       method,
       headers: {
@@ -64,6 +84,7 @@ class Api {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    learnClock(response, sentAt);
     if (response.status === 401 && this.token && path !== '/api/auth/login') this.signOut();
     if (response.status === 204) return undefined as T;
     const text = await response.text();

@@ -6,7 +6,8 @@ export interface Frame {
   data: Record<string, unknown>;
 }
 
-export type LiveState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** `replaced`: a newer page of the same user took over (close 1008); `closed`: stopped, or signed out. */
+export type LiveState = 'connecting' | 'open' | 'reconnecting' | 'replaced' | 'closed';
 
 type Handler = (data: Record<string, unknown>) => void;
 
@@ -30,16 +31,25 @@ export class Live {
   private stopped = true;
   state: LiveState = 'closed';
 
+  /** Connects, unless already connected or connecting (a second call changes nothing). */
   start(): void {
+    if (!this.stopped && (this.socket || this.timer)) return;
     this.stopped = false;
+    this.attempts = 0;
     this.open();
+  }
+
+  /** After another page took over: take the connection back here. */
+  resume(): void {
+    this.stop();
+    this.start();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.socket?.close(1000, 'signed out');
-    this.socket = null;
+    this.clearTimer();
+    this.detach(1000, 'signed out');
+    this.attempts = 0;
     this.setState('closed');
   }
 
@@ -66,14 +76,40 @@ export class Live {
     });
   }
 
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Forgets the current socket (closing it) and fails what waited on it. */
+  private detach(code: number, reason: string): void {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      const live = socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING;
+      if (live) socket.close(code, reason);
+    }
+    this.failPending();
+  }
+
+  private failPending(): void {
+    for (const [, waiter] of this.pending) waiter.reject(new Error('the connection closed'));
+    this.pending.clear();
+  }
+
   private open(): void {
+    this.clearTimer();
     const token = api.bearer;
     if (!token || this.stopped) return;
+    this.detach(1000, 'reconnecting');
     this.setState(this.attempts === 0 ? 'connecting' : 'reconnecting');
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`);
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.attempts = 0;
       this.setState('open');
     };
@@ -81,21 +117,29 @@ export class Live {
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      for (const [, waiter] of this.pending) waiter.reject(new Error('the connection closed'));
-      this.pending.clear();
+      this.failPending();
       if (event.code === SESSION_ENDED) {
         this.stopped = true;
         this.setState('closed');
         api.signOut();
         return;
       }
-      if (this.stopped || event.code === REPLACED) {
+      if (this.stopped) {
         this.setState('closed');
         return;
       }
+      if (event.code === REPLACED) {
+        this.stopped = true;
+        this.setState('replaced');
+        return;
+      }
       this.setState('reconnecting');
-      this.timer = setTimeout(() => this.open(), reconnectDelay(this.attempts));
+      const delay = reconnectDelay(this.attempts);
       this.attempts += 1;
+      // Refused before it opened: a browser shows an upgrade's 401 (token expired or revoked while we were away) only
+      // as 1006, so ask the API whether the session still stands; its 401 signs out, as any other would.
+      if (!opened) void api.get('/api/auth/me').catch(() => undefined);
+      this.timer = setTimeout(() => this.open(), delay);
     };
   }
 

@@ -36,6 +36,8 @@ export const useSession = create<SessionState>((set, get) => ({
     await get().load();
   },
   signOut() {
+    // Signing out on purpose (a shared PC): the drafts go too. A session that merely ended keeps them.
+    for (const key of Object.keys(localStorage)) if (key.startsWith('switchboard.draft.')) localStorage.removeItem(key);
     live.stop();
     api.signOut();
     set({ phase: 'signedOut', me: null, ended: null });
