@@ -197,6 +197,34 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     await supervisor.getByRole('link', { name: 'Dashboard' }).click();
   });
 
+  it('survives a gateway restart: reconnects by itself, with the draft and the interaction as they were', async () => {
+    await desk.getByLabel('My status').selectOption('available');
+    const offer = desk.getByTestId('offer').filter({ hasText: 'Sam Lee' });
+    await offer.waitFor();
+    await desk.keyboard.press('Alt+Shift+A');
+    await desk.getByRole('heading', { name: /with Sam Lee/ }).waitFor();
+    const reply = desk.getByLabel('Your public reply');
+    await reply.fill('Let me check that for you, Sam.');
+
+    const gateway = stack.pidOf('gateway');
+    process.kill(gateway, 'SIGKILL');
+    const badge = desk
+      .getByRole('status')
+      .filter({ hasText: /Reconnecting|Live|Connecting/ })
+      .first();
+    await desk.getByText('Reconnecting…').waitFor({ timeout: 10_000 });
+    await waitFor(() => Promise.resolve(stack.pidOf('gateway') !== gateway), 60_000);
+    await waitFor(async () => (await badge.innerText()) === 'Live', 60_000);
+    await supervisor.getByText('Live', { exact: true }).waitFor({ timeout: 30_000 });
+
+    expect(await reply.inputValue()).toBe('Let me check that for you, Sam.');
+    await desk.getByRole('button', { name: /^FB Sam Lee/ }).waitFor();
+    await reply.press('Control+Enter');
+    await desk.getByRole('log', { name: 'Messages' }).getByText('Let me check that for you, Sam.').waitFor();
+    await desk.getByText('Sent', { exact: true }).waitFor({ timeout: 15_000 });
+    expect(await desk.getByLabel('My status').inputValue()).toBe('available');
+  });
+
   it('fits a narrow window', async () => {
     await desk.setViewportSize({ width: 420, height: 900 });
     await desk.getByRole('heading', { name: 'Offers' }).waitFor();
