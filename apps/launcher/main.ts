@@ -55,8 +55,8 @@ class Launcher {
     for (const app of APPS) this.spawnApp(app, endpoints);
     await this.waitHealthy();
     say(
-      `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: API http://localhost:${this.config.port}/api ` +
-        `(docs /api/docs, agents /ws${this.temporal ? `, Temporal UI http://localhost:${this.config.temporal.uiPort}` : ''})`,
+      `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open http://localhost:${this.config.port} ` +
+        `(API /api, docs /api/docs, agents /ws${this.temporal ? `; Temporal UI http://localhost:${this.config.temporal.uiPort}` : ''})`,
     );
   }
 

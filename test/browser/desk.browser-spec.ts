@@ -136,6 +136,10 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
   it('disconnects and wraps up both, with the workgroup’s codes', async () => {
     for (const kind of ['FB', 'MSG']) {
       await desk.getByRole('button', { name: new RegExp(`^${kind} `) }).click();
+      // One conversation in front of the agent: its reply box alone, whatever was shown before.
+      await desk.getByRole('heading', { name: kind === 'FB' ? /Facebook post/ : /Messenger/ }).waitFor();
+      expect(await desk.getByRole('form', { name: 'Reply' }).count()).toBe(1);
+      expect(await desk.getByRole('button', { name: 'Disconnect' }).count()).toBe(1);
       await desk.getByRole('button', { name: 'Disconnect' }).click();
       await desk.getByRole('heading', { name: /Wrap-up/ }).waitFor();
       if (kind === 'FB') {
@@ -203,6 +207,20 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     await offer.waitFor();
     await desk.keyboard.press('Alt+Shift+A');
     await desk.getByRole('heading', { name: /with Sam Lee/ }).waitFor();
+    // Two more, accepted one after the other: each in turn is the one conversation in front of the agent.
+    for (const [id, name] of [
+      ['7000000003', 'Ada Ray'],
+      ['7000000004', 'Tom Ek'],
+    ] as const) {
+      await stack.sim.injectComment({ text: `Where is my order? (${name})`, from: { id, name } });
+      await desk.getByTestId('offer').filter({ hasText: name }).waitFor();
+      await desk.keyboard.press('Alt+Shift+A');
+      await desk.getByRole('heading', { name: new RegExp(`with ${name}`) }).waitFor();
+      expect(await desk.getByRole('form', { name: 'Reply' }).count()).toBe(1);
+    }
+    await desk.getByRole('button', { name: /^FB Sam Lee/ }).click();
+    await desk.getByRole('heading', { name: /with Sam Lee/ }).waitFor();
+    expect(await desk.getByRole('form', { name: 'Reply' }).count()).toBe(1);
     const reply = desk.getByLabel('Your public reply');
     await reply.fill('Let me check that for you, Sam.');
 

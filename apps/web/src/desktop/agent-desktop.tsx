@@ -124,11 +124,11 @@ function Focus({ me }: { me: Me }) {
         <ThreadView detail={detail} myId={me.id} />
         {state === 'connected' && (
           <>
-            <ReplyBox key={detail.id} detail={detail} />
-            <ActionsBar key={detail.id} detail={detail} />
+            <ReplyBox key={`reply-${detail.id}`} detail={detail} />
+            <ActionsBar key={`actions-${detail.id}`} detail={detail} />
           </>
         )}
-        {state === 'wrapup' && <WrapUpPanel key={detail.id} detail={{ ...detail, state }} />}
+        {state === 'wrapup' && <WrapUpPanel key={`wrapup-${detail.id}`} detail={{ ...detail, state }} />}
       </section>
       <aside className="context" aria-label="Customer context">
         <CustomerCard detail={detail} />
