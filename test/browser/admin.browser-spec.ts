@@ -132,6 +132,15 @@ describe('admin and supervisor pages in Chromium', () => {
     await page.getByLabel('Interval').selectOption('day');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByTestId('report').getByRole('cell', { name: 'Social Care', exact: true }).first().waitFor();
+    // Read by people: names rather than ids, words for headers, days as dates in the reports' zone.
+    const realtime = await admin.get<{ timeZone: string }>('/api/stats/realtime');
+    expect(await page.locator('#report-zone').textContent()).toContain(realtime.body.timeZone);
+    const headers = await page.getByTestId('report').locator('thead th').allTextContents();
+    expect(headers).toEqual(expect.arrayContaining(['Interval start', 'Workgroup name', 'Service level (%)']));
+    expect(headers.some((h) => /id$/i.test(h))).toBe(false);
+    const day = await page.getByTestId('report').locator('tbody td.when').first().textContent();
+    expect(day).toMatch(/\d{4}/);
+    expect(day).not.toMatch(/:/);
     await expectAccessible();
     await screenshot(page, 'reports');
     const download = page.waitForEvent('download');

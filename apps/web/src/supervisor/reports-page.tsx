@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ScrollRegion } from '../components/scroll-region';
 import { api, ApiError, errorText } from '../lib/api';
-import type { Directory } from '../lib/types';
+import { cellText, columnLabel, dateIn, isInstant, shownColumn } from '../lib/report-format';
+import type { Directory, RealtimeStats } from '../lib/types';
 
 const KINDS = [
   ['workgroups', 'Workgroups'],
@@ -10,28 +11,38 @@ const KINDS = [
   ['wrapup-codes', 'Wrap-up codes'],
 ] as const;
 
-function today(offsetDays = 0): string {
-  const date = new Date(Date.now() + offsetDays * 86_400_000);
-  return date.toISOString().slice(0, 10);
-}
-
 /** Historical reports: a date range, an interval, a workgroup; shown as a table or downloaded as CSV. */
 export default function ReportsPage() {
   const [directory, setDirectory] = useState<Directory | null>(null);
+  /** Reports count days in REPORT_TIME_ZONE: dates are read and times shown there, whatever this browser's zone. */
+  const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
   const [form, setForm] = useState({
     kind: 'workgroups',
-    from: today(-7),
-    to: today(1),
+    from: dateIn(undefined, -7),
+    to: dateIn(undefined, 1),
     interval: 'day',
     workgroupId: '',
   });
   const [rows, setRows] = useState<Record<string, unknown>[] | null>(null);
+  const [shownInterval, setShownInterval] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     void api
       .get<Directory>('/api/directory')
       .then(setDirectory)
+      .catch(() => undefined);
+    void api
+      .get<RealtimeStats>('/api/stats/realtime')
+      .then((stats) => {
+        setTimeZone(stats.timeZone);
+        // The default range is the last seven days there, unless someone already picked dates.
+        setForm((f) =>
+          f.from === dateIn(undefined, -7) && f.to === dateIn(undefined, 1)
+            ? { ...f, from: dateIn(stats.timeZone, -7), to: dateIn(stats.timeZone, 1) }
+            : f,
+        );
+      })
       .catch(() => undefined);
   }, []);
 
@@ -48,6 +59,7 @@ export default function ReportsPage() {
     setErrors({});
     try {
       setRows(await api.get<Record<string, unknown>[]>(`/api/reports/${form.kind}?${query().toString()}`));
+      setShownInterval(form.kind === 'interactions' ? '' : form.interval);
     } catch (error) {
       if (error instanceof ApiError) setErrors(error.fieldErrors());
       setProblem(errorText(error));
@@ -63,7 +75,9 @@ export default function ReportsPage() {
       .catch((error: unknown) => setProblem(errorText(error)));
   }
 
-  const columns = rows?.[0] ? Object.keys(rows[0]) : [];
+  const columns = rows?.[0] ? Object.keys(rows[0]).filter(shownColumn) : [];
+  // A figure's column is right-aligned down to its dashes, whichever rows have a number.
+  const numeric = new Set(columns.filter((c) => /(Seconds|Percent)$/.test(c) || typeof rows?.[0]?.[c] === 'number'));
   const field = (name: 'from' | 'to', label: string) => (
     <div className="field">
       <label htmlFor={`report-${name}`}>{label}</label>
@@ -137,6 +151,11 @@ export default function ReportsPage() {
           </button>
         </div>
       </form>
+      {timeZone && (
+        <p className="muted" id="report-zone">
+          Days and times are in {timeZone}, the reports&apos; time zone.
+        </p>
+      )}
       {problem && (
         <p className="error" role="alert">
           {problem}
@@ -149,8 +168,8 @@ export default function ReportsPage() {
             <thead>
               <tr>
                 {columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
+                  <th key={c} scope="col" className={numeric.has(c) ? 'num' : undefined}>
+                    {columnLabel(c)}
                   </th>
                 ))}
               </tr>
@@ -159,7 +178,9 @@ export default function ReportsPage() {
               {rows.slice(0, 500).map((row, i) => (
                 <tr key={i}>
                   {columns.map((c) => (
-                    <td key={c}>{row[c] === null || row[c] === undefined ? '—' : String(row[c] as string | number)}</td>
+                    <td key={c} className={numeric.has(c) ? 'num' : isInstant(row[c]) ? 'when' : undefined}>
+                      {cellText(row[c], { timeZone, dateOnly: shownInterval === 'day' && c === 'intervalStart' })}
+                    </td>
                   ))}
                 </tr>
               ))}
