@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '@switchboard/contracts';
 import {
   RetryableSendError,
   TransitionConflictError,
+  type AssignmentOutcome,
   type InteractionLifecycle,
   type ReplySender,
   type RoutingSettings,
@@ -59,6 +60,24 @@ export function createInteractionActivities({ lifecycle, replies, logger }: Inte
 
     async expireOffer(input: { interactionId: string; offerId: string }): Promise<{ expired: boolean }> {
       return step('expireOffer', input, () => lifecycle.expireOffer(input));
+    },
+
+    async declineOffer(input: {
+      interactionId: string;
+      offerId: string;
+      agentId: string;
+    }): Promise<{ declined: boolean }> {
+      return step('declineOffer', input, () => lifecycle.declineOffer(input));
+    },
+
+    /** A supervisor's assignment: the new offer, or why it could not be made (nothing changed then). */
+    async assignInteraction(input: {
+      interactionId: string;
+      agentId: string;
+      supervisorId: string;
+      withdrawOfferId: string | null;
+    }): Promise<AssignmentOutcome> {
+      return step('assign', input, () => lifecycle.assign(input));
     },
 
     async connectInteraction(input: { interactionId: string; agentId: string }): Promise<void> {

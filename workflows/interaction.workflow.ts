@@ -14,7 +14,10 @@ import type { InteractionActivities } from '@switchboard/activities';
 import {
   acceptUpdate,
   agentReplySignal,
+  ASSIGN_REFUSALS,
+  assignUpdate,
   customerMessageSignal,
+  declineUpdate,
   disconnectUpdate,
   InteractionConflict,
   InteractionState,
@@ -25,6 +28,8 @@ import {
   wrapUpUpdate,
   type AcceptInput,
   type AgentActionInput,
+  type AssignInput,
+  type DeclineInput,
   type TransferInput,
   type InteractionSnapshot,
   type InteractionWorkflowInput,
@@ -251,6 +256,67 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     },
   );
 
+  setHandler(
+    declineUpdate,
+    async ({ agentId, offerId }) => {
+      // Back in the queue at once, as when an offer times out; the step records it and offers the next agent.
+      state.expiredOffers.push(offerId);
+      state.offer = null;
+      state.agentName = null;
+      state.phase = 'queued';
+      publishState();
+      await steps.declineOffer({ interactionId, offerId, agentId });
+      return snapshot();
+    },
+    {
+      validator: ({ interactionId: id, agentId, offerId }: DeclineInput) => {
+        assertOwn(id);
+        const current = state.offer;
+        if (state.phase !== 'offered' || current?.offerId !== offerId || current?.agentId !== agentId) {
+          throw conflict('the interaction is not offered to this agent', InteractionConflict.NOT_OFFERED_TO_AGENT);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    assignUpdate,
+    async ({ agentId, supervisorId }) => {
+      // The offer someone holds stops counting while the step runs; if the step refuses, it stands again as it was.
+      const withdrawn = state.phase === 'offered' ? state.offer : null;
+      if (withdrawn) state.expiredOffers.push(withdrawn.offerId);
+      state.offer = null;
+      state.agentName = null;
+      state.phase = 'queued';
+      const outcome = await steps.assignInteraction({
+        interactionId,
+        agentId,
+        supervisorId,
+        withdrawOfferId: withdrawn?.offerId ?? null,
+      });
+      const offer = 'offer' in outcome ? outcome.offer : withdrawn;
+      if (offer && state.phase === 'queued' && state.offer === null) {
+        state.expiredOffers = state.expiredOffers.filter((id) => id !== offer.offerId);
+        state.offer = offer;
+      }
+      if ('refused' in outcome) {
+        throw conflict(
+          `${ASSIGN_REFUSALS[outcome.refused]} (${outcome.refused})`,
+          InteractionConflict.AGENT_CANNOT_TAKE,
+        );
+      }
+      return snapshot();
+    },
+    {
+      validator: ({ interactionId: id }: AssignInput) => {
+        assertOwn(id);
+        if (state.phase !== 'queued' && state.phase !== 'offered') {
+          throw conflict('the interaction is not waiting for an agent', InteractionConflict.NOT_WAITING);
+        }
+      },
+    },
+  );
+
   // Replies go out one at a time, in the order the agent wrote them.
   const replyPump = (async () => {
     for (;;) {
@@ -296,6 +362,8 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
         state.phase !== 'offered' ||
         (remaining > 0 && (await condition(() => state.phase !== 'offered' || state.threadDeleted, remaining)));
       if (state.threadDeleted && waiting()) return 'abandoned';
+      // Declined, or a supervisor's assignment under way: back to waiting for the next offer.
+      if (answered && waiting()) continue;
       if (answered) return 'accepted';
       state.expiredOffers.push(offer.offerId);
       state.offer = null;

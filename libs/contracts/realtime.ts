@@ -2,7 +2,7 @@
 export type ServerEventName =
   'offer' | 'interaction.updated' | 'message.created' | 'message.updated' | 'stats' | 'agent.updated' | 'ack' | 'error';
 
-export type ClientEventName = 'status' | 'accept' | 'reply' | 'disconnect' | 'wrapup' | 'transfer';
+export type ClientEventName = 'status' | 'accept' | 'decline' | 'reply' | 'disconnect' | 'wrapup' | 'transfer';
 
 /**
  * What travels between processes over PostgreSQL LISTEN/NOTIFY: only ids, since a NOTIFY payload is capped at 8000

@@ -77,6 +77,29 @@ export interface TransferInput extends AgentActionInput {
   toAgentId: string | null;
 }
 
+/** The agent turns down the offer they hold: it goes to the next eligible agent at once, never back to them. */
+export interface DeclineInput extends AgentActionInput {
+  offerId: string;
+}
+
+/**
+ * A supervisor offers a waiting interaction to one agent (`agentId`), whatever the queue's order; an offer someone
+ * else holds is withdrawn first.
+ */
+export interface AssignInput extends AgentActionInput {
+  supervisorId: string;
+}
+
+/** Why an assignment could not be made, in words (the workflow's 409 says it). */
+export const ASSIGN_REFUSALS = {
+  'unknown-agent': 'no such agent',
+  offline: 'the agent is offline',
+  'no-free-slot': 'the agent has no free slot for this type of interaction',
+  'not-waiting': 'the interaction is no longer waiting for an agent',
+} as const;
+
+export type AssignRefusalReason = keyof typeof ASSIGN_REFUSALS;
+
 export interface WrapUpInput extends AgentActionInput {
   code: string | null;
 }
@@ -98,11 +121,15 @@ export const acceptUpdate = defineUpdate<InteractionSnapshot, [AcceptInput]>('ac
 export const disconnectUpdate = defineUpdate<InteractionSnapshot, [AgentActionInput]>('disconnect');
 export const wrapUpUpdate = defineUpdate<InteractionSnapshot, [WrapUpInput]>('wrapUp');
 export const transferUpdate = defineUpdate<InteractionSnapshot, [TransferInput]>('transfer');
+export const declineUpdate = defineUpdate<InteractionSnapshot, [DeclineInput]>('decline');
+export const assignUpdate = defineUpdate<InteractionSnapshot, [AssignInput]>('assign');
 
 /** Failure types the workflow's update validators raise; the gateway maps them to 409. */
 export enum InteractionConflict {
   NOT_OFFERED_TO_AGENT = 'NOT_OFFERED_TO_AGENT',
   NOT_CONNECTED_TO_AGENT = 'NOT_CONNECTED_TO_AGENT',
   NOT_IN_WRAPUP = 'NOT_IN_WRAPUP',
+  NOT_WAITING = 'NOT_WAITING',
+  AGENT_CANNOT_TAKE = 'AGENT_CANNOT_TAKE',
   WRONG_INTERACTION = 'WRONG_INTERACTION',
 }

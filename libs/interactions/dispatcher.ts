@@ -4,6 +4,7 @@ import {
   capacityKey,
   InteractionState,
   InteractionType,
+  type AssignRefusalReason,
   type OfferCreatedSignal,
 } from '@switchboard/contracts';
 import { offersMade, webhookToOfferSeconds } from '@switchboard/observability';
@@ -33,6 +34,15 @@ interface AgentRow {
   id: string;
   username: string;
 }
+
+/** SQL: agent `u` has a free slot for interaction `q`'s type; the parameters hold the two capacity keys. */
+const freeSlot = (conversationKey: string, directMessageKey: string) =>
+  `(SELECT count(*) FROM interactions x
+     WHERE x.agent_id = u.id AND x.type = q.type AND x.state IN ('offered', 'connected', 'wrapup'))
+   < COALESCE((u.capacity ->> CASE WHEN q.type = 'conversation' THEN ${conversationKey} ELSE ${directMessageKey} END)::int, 0)`;
+
+/** Why an agent a supervisor picked cannot be offered the interaction now. */
+export type AssignRefusal = Exclude<AssignRefusalReason, 'not-waiting'>;
 
 /** One lock for all assignment: each transaction makes one offer, so it is held for milliseconds. */
 const DISPATCH_LOCK = 7710002;
@@ -88,7 +98,8 @@ export class Dispatcher {
       manager,
       `SELECT q.id, q.type, q.workgroup_id, q.reserved_agent_id, q.skills, q.workflow_id,
               a.id AS agent_id, a.username AS agent_username
-         FROM (SELECT id, type, workgroup_id, reserved_agent_id, skills, workflow_id, priority, queued_at
+         FROM (SELECT id, type, workgroup_id, reserved_agent_id, skills, workflow_id, priority, queued_at,
+                      declined_agent_ids
                  FROM interactions
                 WHERE state = 'queued' AND workflow_id IS NOT NULL AND workgroup_id IS NOT NULL
                   AND ($1::uuid[] IS NULL OR workgroup_id = ANY($1::uuid[]))
@@ -97,14 +108,13 @@ export class Dispatcher {
          CROSS JOIN LATERAL (
            SELECT u.id, u.username FROM users u
             WHERE u.status = $2
+              AND u.id <> ALL(q.declined_agent_ids)
               AND CASE WHEN q.reserved_agent_id IS NOT NULL THEN u.id = q.reserved_agent_id
                        ELSE q.workgroup_id = ANY(u.workgroup_ids) AND NOT EXISTS (
                               SELECT 1 FROM jsonb_each_text(q.skills) need
                                WHERE COALESCE((u.skills ->> need.key)::numeric, 0) < need.value::numeric)
                   END
-              AND (SELECT count(*) FROM interactions x
-                    WHERE x.agent_id = u.id AND x.type = q.type AND x.state IN ('offered', 'connected', 'wrapup'))
-                  < COALESCE((u.capacity ->> CASE WHEN q.type = 'conversation' THEN $4 ELSE $5 END)::int, 0)
+              AND ${freeSlot('$4', '$5')}
             ORDER BY u.last_offered_at ASC NULLS FIRST, u.status_changed_at ASC
             LIMIT 1) a
         ORDER BY q.priority DESC, q.queued_at ASC
@@ -119,6 +129,39 @@ export class Dispatcher {
     );
     if (!pair) return null;
     return this.offer(manager, pair, { id: pair.agent_id, username: pair.agent_username });
+  }
+
+  /** Takes the dispatch lock in the caller's transaction: before any interaction's row lock, as dispatch does. */
+  async lock(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
+  }
+
+  /**
+   * A supervisor's choice, inside the caller's transaction (which holds the dispatch lock, then the interaction's row,
+   * queued): the offer goes
+   * to this agent whatever the queue's order, their workgroups, skills and earlier declines, as long as they are
+   * signed in (available or away) and have a free slot for its type. Nothing is signalled: the caller is the workflow.
+   */
+  async offerTo(
+    manager: EntityManager,
+    interactionId: string,
+    agentId: string,
+  ): Promise<{ offer: DispatchedOffer } | { refused: AssignRefusal }> {
+    await this.lock(manager);
+    const found = await queryOne<QueuedRow & { username: string; status: AgentStatus; free: boolean }>(
+      manager,
+      `SELECT q.id, q.type, q.workgroup_id, q.reserved_agent_id, q.skills, q.workflow_id,
+              u.username, u.status, ${freeSlot('$3', '$4')} AS free
+         FROM interactions q, users u
+        WHERE q.id = $1 AND q.state = 'queued' AND u.id = $2 AND 'agent' = ANY(u.roles)`,
+      [interactionId, agentId, capacityKey(InteractionType.CONVERSATION), capacityKey(InteractionType.DIRECT_MESSAGE)],
+    );
+    if (!found) return { refused: 'unknown-agent' };
+    if (found.status === AgentStatus.OFFLINE) return { refused: 'offline' };
+    if (!found.free) return { refused: 'no-free-slot' };
+    const offer = await this.offer(manager, found, { id: agentId, username: found.username });
+    offersMade.inc();
+    return { offer };
   }
 
   private async offer(manager: EntityManager, interaction: QueuedRow, agent: AgentRow): Promise<DispatchedOffer> {

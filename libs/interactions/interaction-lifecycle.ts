@@ -1,5 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AgentStatus, InteractionState } from '@switchboard/contracts';
+import {
+  AgentStatus,
+  InteractionState,
+  type AssignRefusalReason,
+  type OfferCreatedSignal,
+} from '@switchboard/contracts';
 import { interactionsAbandoned, interactionsAnswered, queueWaitSeconds } from '@switchboard/observability';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import type { Dispatcher } from './dispatcher';
@@ -19,6 +24,16 @@ export interface RoutingSettings {
 
 /** A step the workflow asked for no longer fits the row: a bug or an operator's hand, never worth a retry. */
 export class TransitionConflictError extends Error {}
+
+/** A supervisor's assignment: the offer made, or why none was (nothing changed then). */
+export type AssignmentOutcome = { offer: OfferCreatedSignal } | { refused: AssignRefusalReason };
+
+/** Rolls an assignment's transaction back (the withdrawn offer stands) and says why. */
+class AssignmentRefused extends Error {
+  constructor(readonly reason: AssignRefusalReason) {
+    super(reason);
+  }
+}
 
 interface LockedInteraction {
   id: string;
@@ -131,6 +146,126 @@ export class InteractionLifecycle {
     return { expired: true };
   }
 
+  /**
+   * The agent turned the offer down: it goes back to the queue, keeping its place, and to the next eligible agent at
+   * once. The decliner is not offered it again while it waits in this queue (a transfer starts afresh) and keeps their
+   * status: a decline is an answer, not an absence.
+   */
+  async declineOffer(input: {
+    interactionId: string;
+    offerId: string;
+    agentId: string;
+  }): Promise<{ declined: boolean }> {
+    const row = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.lock(manager, input.interactionId);
+      if (
+        locked.state !== InteractionState.OFFERED ||
+        locked.offer_id !== input.offerId ||
+        locked.agent_id !== input.agentId
+      ) {
+        return null;
+      }
+      await manager.query(
+        `UPDATE interactions
+            SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL, reserved_agent_id = NULL,
+                declined_agent_ids = array_append(declined_agent_ids, $2::uuid)
+          WHERE id = $1`,
+        [locked.id, input.agentId],
+      );
+      await recordEvent(manager, {
+        interactionId: locked.id,
+        type: 'offer.declined',
+        state: InteractionState.QUEUED,
+        agentId: input.agentId,
+        workgroupId: locked.workgroup_id,
+        data: { offerId: input.offerId },
+      });
+      await publishLeaving(manager, locked);
+      return locked;
+    });
+    if (!row) return { declined: false };
+    // The interaction to the next agent; the decliner's freed slot to whatever else waits for them.
+    await this.dispatchForAgent(input.agentId, row.workgroup_id);
+    return { declined: true };
+  }
+
+  /**
+   * A supervisor offers a waiting interaction to one agent. An offer someone else holds (`withdrawOfferId`) is
+   * withdrawn in the same transaction, so either the new offer stands or nothing changed. An offer to that agent that
+   * already stands (a retried activity) is returned as it is.
+   */
+  async assign(input: {
+    interactionId: string;
+    agentId: string;
+    supervisorId: string;
+    withdrawOfferId: string | null;
+  }): Promise<AssignmentOutcome> {
+    let withdrawnFrom: string | null = null;
+    let outcome: AssignmentOutcome;
+    try {
+      outcome = await this.dataSource.transaction(async (manager): Promise<AssignmentOutcome> => {
+        // The dispatcher's order: its lock, then the row; a dispatch pass cannot offer the row meanwhile.
+        await this.dispatcher.lock(manager);
+        const row = await this.lock(manager, input.interactionId);
+        if (row.state === InteractionState.OFFERED && row.agent_id === input.agentId) {
+          const standing = await queryOne<{ offer_id: string; offer_expires_at: Date; username: string }>(
+            manager,
+            `SELECT i.offer_id, i.offer_expires_at, u.username FROM interactions i JOIN users u ON u.id = i.agent_id
+              WHERE i.id = $1`,
+            [row.id],
+          );
+          if (!standing) throw new AssignmentRefused('not-waiting');
+          return {
+            offer: {
+              interactionId: row.id,
+              offerId: standing.offer_id,
+              agentId: input.agentId,
+              agentName: standing.username,
+              expiresAt: new Date(standing.offer_expires_at).toISOString(),
+            },
+          };
+        }
+        if (row.state === InteractionState.OFFERED && input.withdrawOfferId && row.offer_id === input.withdrawOfferId) {
+          await manager.query(
+            `UPDATE interactions
+                SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL, reserved_agent_id = NULL
+              WHERE id = $1`,
+            [row.id],
+          );
+          await recordEvent(manager, {
+            interactionId: row.id,
+            type: 'offer.withdrawn',
+            state: InteractionState.QUEUED,
+            agentId: row.agent_id,
+            workgroupId: row.workgroup_id,
+            data: { offerId: row.offer_id, reason: 'assigned', supervisorId: input.supervisorId },
+          });
+          await publishLeaving(manager, row);
+          withdrawnFrom = row.agent_id;
+        } else if (row.state !== InteractionState.QUEUED) {
+          throw new AssignmentRefused('not-waiting');
+        }
+        await recordEvent(manager, {
+          interactionId: row.id,
+          type: 'assigned',
+          state: InteractionState.QUEUED,
+          agentId: input.agentId,
+          workgroupId: row.workgroup_id,
+          data: { supervisorId: input.supervisorId },
+        });
+        const made = await this.dispatcher.offerTo(manager, row.id, input.agentId);
+        if ('refused' in made) throw new AssignmentRefused(made.refused);
+        return { offer: made.offer.signal };
+      });
+    } catch (error) {
+      if (error instanceof AssignmentRefused) return { refused: error.reason };
+      throw error;
+    }
+    // The agent whose offer was withdrawn has a free slot again.
+    if (withdrawnFrom) await this.dispatchForAgent(withdrawnFrom);
+    return outcome;
+  }
+
   async connect(input: { interactionId: string; agentId: string }): Promise<void> {
     const waited = await this.dataSource.transaction(async (manager) => {
       const row = await this.lock(manager, input.interactionId);
@@ -185,7 +320,7 @@ export class InteractionLifecycle {
       await manager.query(
         `UPDATE interactions
             SET state = 'queued', agent_id = NULL, workgroup_id = COALESCE($2, workgroup_id), reserved_agent_id = $3,
-                queued_at = now(), offer_id = NULL, offer_expires_at = NULL
+                queued_at = now(), offer_id = NULL, offer_expires_at = NULL, declined_agent_ids = '{}'
           WHERE id = $1`,
         [row.id, input.toWorkgroupId, input.toAgentId],
       );
@@ -294,13 +429,15 @@ export class InteractionLifecycle {
     return { abandoned: true };
   }
 
-  private async dispatchForAgent(agentId: string): Promise<void> {
+  /** Dispatches the agent's workgroups (their slot is free again), and `alsoWorkgroupId`'s. */
+  private async dispatchForAgent(agentId: string, alsoWorkgroupId: string | null = null): Promise<void> {
     const agent = await queryOne<{ workgroup_ids: string[] }>(
       this.dataSource,
       'SELECT workgroup_ids FROM users WHERE id = $1',
       [agentId],
     );
-    if (agent) await this.dispatcher.dispatch(agent.workgroup_ids);
+    const workgroups = new Set([...(alsoWorkgroupId ? [alsoWorkgroupId] : []), ...(agent?.workgroup_ids ?? [])]);
+    if (workgroups.size > 0) await this.dispatcher.dispatch([...workgroups]);
   }
 }
 

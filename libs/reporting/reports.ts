@@ -220,7 +220,8 @@ function agentsReport(interval: ReportInterval | null): ReportSpec {
       answered AS (
         SELECT ${bucketOf('o.ended_at', interval)} AS bucket, o.agent_id,
                count(*) FILTER (WHERE o.outcome = 'accepted')::int AS accepted,
-               count(*) FILTER (WHERE o.outcome = 'timeout')::int AS timed_out
+               count(*) FILTER (WHERE o.outcome = 'timeout')::int AS timed_out,
+               count(*) FILTER (WHERE o.outcome = 'declined')::int AS declined
           FROM offer_segments o WHERE ${inRange('o.ended_at')} AND ${segmentFilter('o')} GROUP BY 1, 2),
       handled AS (
         SELECT ${bucketOf('h.ended_at', interval)} AS bucket, h.agent_id, count(*)::int AS handled,
@@ -264,6 +265,7 @@ function agentsReport(interval: ReportInterval | null): ReportSpec {
          GROUP BY 1, 2)
       SELECT b.start, a.id, a.username, a.display_name, COALESCE(o.offers, 0) AS offers,
              COALESCE(n.accepted, 0) AS accepted, COALESCE(n.timed_out, 0) AS timed_out,
+             COALESCE(n.declined, 0) AS declined,
              COALESCE(h.handled, 0) AS handled, h.handle_sum, t.available, t.away, t.offline, y.secs AS busy
         FROM buckets b CROSS JOIN agents a
         LEFT JOIN offered o ON o.bucket = b.n AND o.agent_id = a.id
@@ -282,6 +284,7 @@ function agentsReport(interval: ReportInterval | null): ReportSpec {
         offers: num(r['offers']),
         accepted: num(r['accepted']),
         offersTimedOut: num(r['timed_out']),
+        offersDeclined: num(r['declined']),
         handled,
         averageHandleSeconds: averageOrNull(num(r['handle_sum']), handled),
         availableSeconds: seconds(num(r['available'])),

@@ -30,7 +30,7 @@ export interface OfferStay {
   workgroupId: string | null;
   offeredAt: number;
   endedAt: number | null;
-  outcome: 'accepted' | 'timeout' | 'withdrawn' | null;
+  outcome: 'accepted' | 'timeout' | 'withdrawn' | 'declined' | null;
 }
 
 export interface AgentStay {
@@ -83,6 +83,12 @@ export function rebuild(events: EventRow[]): Timeline {
         break;
       case 'offer.timeout':
         Object.assign(open(timeline.offers, id) ?? {}, { endedAt: at, outcome: 'timeout' });
+        break;
+      case 'offer.declined':
+        Object.assign(open(timeline.offers, id) ?? {}, { endedAt: at, outcome: 'declined' });
+        break;
+      case 'offer.withdrawn':
+        Object.assign(open(timeline.offers, id) ?? {}, { endedAt: at, outcome: 'withdrawn' });
         break;
       case 'connected':
         Object.assign(open(timeline.offers, id) ?? {}, { endedAt: at, outcome: 'accepted' });
@@ -199,6 +205,7 @@ export function agentFigures(
     offers: offers.filter((o) => within(o.offeredAt, from, to)).length,
     accepted: ended.filter((o) => o.outcome === 'accepted').length,
     offersTimedOut: ended.filter((o) => o.outcome === 'timeout').length,
+    offersDeclined: ended.filter((o) => o.outcome === 'declined').length,
     handled: handled.length,
     averageHandleSeconds: mean(handled.map((s) => ((s.endedAt as number) - s.connectedAt) / US)),
     availableSeconds: inStatus('available'),

@@ -10,7 +10,9 @@ import type { InteractionActivities, PollerActivities } from '@switchboard/activ
 import {
   acceptUpdate,
   agentReplySignal,
+  assignUpdate,
   customerMessageSignal,
+  declineUpdate,
   DeliveryStatus,
   disconnectUpdate,
   InteractionState,
@@ -64,6 +66,8 @@ class FakeActivities {
   polls: { nextPollInSeconds: number }[] = [];
   /** What abandoning answers, in order (then yes): no when a customer message joined since the deletion. */
   abandonConfirmed: boolean[] = [];
+  /** What the next assignment answers: refused, or (by default) an offer to the agent, expiring in 30 s. */
+  assignRefusal: 'offline' | 'no-free-slot' | null = null;
 
   build(): InteractionActivities & PollerActivities {
     const record = <T>(name: Call['name'], input: unknown, value: T): Promise<T> => {
@@ -85,6 +89,23 @@ class FakeActivities {
           ...this.settings,
         }),
       expireOffer: (input) => record('expireOffer', input, { expired: true }),
+      declineOffer: (input) => record('declineOffer', input, { declined: true }),
+      assignInteraction: (input) =>
+        record(
+          'assignInteraction',
+          input,
+          this.assignRefusal
+            ? { refused: this.assignRefusal }
+            : {
+                offer: {
+                  interactionId: input.interactionId,
+                  offerId: `assigned-${input.agentId}`,
+                  agentId: input.agentId,
+                  agentName: input.agentId,
+                  expiresAt: new Date(Date.now() + 30_000).toISOString(),
+                },
+              },
+        ),
       connectInteraction: (input) => record('connectInteraction', input, undefined),
       transferInteraction: (input) => record('transferInteraction', input, undefined),
       disconnectInteraction: (input) => record('disconnectInteraction', input, undefined),
@@ -161,6 +182,7 @@ describe('interactionWorkflow', () => {
     fake.calls.length = 0;
     fake.settings = {};
     fake.polls = [];
+    fake.assignRefusal = null;
   });
 
   async function start(interactionId = randomUUID()) {
@@ -265,6 +287,94 @@ describe('interactionWorkflow', () => {
     expect(sent).toEqual(['m1', 'm2', 'm3']);
     expect(fake.named('failReply')[0]).toMatchObject({ messageId: 'm2' });
     await handle.terminate('done');
+  });
+
+  it('goes back to the queue when the agent declines, and is offered to the next agent', async () => {
+    const { handle, interactionId } = await start();
+    const first = offer(interactionId, 'agent-a', 30_000);
+    await handle.signal(offerCreatedSignal, first);
+    // Only the agent holding the offer may decline it, and only that offer.
+    await expect(
+      handle.executeUpdate(declineUpdate, { args: [{ interactionId, agentId: 'agent-b', offerId: first.offerId }] }),
+    ).rejects.toThrow();
+    await expect(
+      handle.executeUpdate(declineUpdate, { args: [{ interactionId, agentId: 'agent-a', offerId: 'another' }] }),
+    ).rejects.toThrow();
+    expect(
+      await handle.executeUpdate(declineUpdate, {
+        args: [{ interactionId, agentId: 'agent-a', offerId: first.offerId }],
+      }),
+    ).toMatchObject({ state: InteractionState.QUEUED, agentId: null });
+    expect(fake.named('declineOffer')).toEqual([{ interactionId, offerId: first.offerId, agentId: 'agent-a' }]);
+    // A declined offer is over: neither accepted later, nor expired by its timer.
+    await expect(
+      handle.executeUpdate(acceptUpdate, {
+        args: [
+          { interactionId, agentId: 'agent-a', agentName: 'a', offerId: first.offerId, expiresAt: first.expiresAt },
+        ],
+      }),
+    ).rejects.toThrow();
+    await acceptAndConnect(handle, interactionId, 'agent-b');
+    expect(fake.named('expireOffer')).toEqual([]);
+    await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-b' }] });
+    await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-b', code: null }] });
+    expect(await handle.result()).toMatchObject({ reason: 'handled' });
+    record('declined-then-handled', handle, cli, env.address);
+  });
+
+  it("offers a waiting interaction to the supervisor's choice, withdrawing another agent's offer", async () => {
+    const { handle, interactionId } = await start();
+    await until(() => fake.named('enqueueInteraction').length === 1);
+    // Queued, nobody offered: the assignment's offer is the one to accept.
+    expect(
+      await handle.executeUpdate(assignUpdate, { args: [{ interactionId, agentId: 'agent-x', supervisorId: 'sup' }] }),
+    ).toMatchObject({ interactionId });
+    expect(fake.named('assignInteraction')).toEqual([
+      { interactionId, agentId: 'agent-x', supervisorId: 'sup', withdrawOfferId: null },
+    ]);
+    // Offered to agent-x now: reassigning to agent-y withdraws it.
+    await handle.executeUpdate(assignUpdate, { args: [{ interactionId, agentId: 'agent-y', supervisorId: 'sup' }] });
+    expect(fake.named('assignInteraction')[1]).toEqual({
+      interactionId,
+      agentId: 'agent-y',
+      supervisorId: 'sup',
+      withdrawOfferId: 'assigned-agent-x',
+    });
+    const acceptAs = (agentId: string) =>
+      handle.executeUpdate(acceptUpdate, {
+        args: [
+          {
+            interactionId,
+            agentId,
+            agentName: agentId,
+            offerId: `assigned-${agentId}`,
+            expiresAt: new Date(Date.now() + 30_000).toISOString(),
+          },
+        ],
+      });
+    await expect(acceptAs('agent-x')).rejects.toThrow();
+    // A refused assignment changes nothing: agent-y's offer stands.
+    fake.assignRefusal = 'no-free-slot';
+    await expect(
+      handle.executeUpdate(assignUpdate, { args: [{ interactionId, agentId: 'agent-z', supervisorId: 'sup' }] }),
+    ).rejects.toMatchObject({
+      cause: {
+        type: 'AGENT_CANNOT_TAKE',
+        message: 'the agent has no free slot for this type of interaction (no-free-slot)',
+      },
+    });
+    expect(await acceptAs('agent-y')).toMatchObject({ state: InteractionState.CONNECTED, agentId: 'agent-y' });
+    // Once connected, nothing is assigned any more.
+    fake.assignRefusal = null;
+    await expect(
+      handle.executeUpdate(assignUpdate, { args: [{ interactionId, agentId: 'agent-z', supervisorId: 'sup' }] }),
+    ).rejects.toThrow();
+    expect(fake.named('assignInteraction')).toHaveLength(3);
+    await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-y' }] });
+    await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-y', code: null }] });
+    expect(await handle.result()).toMatchObject({ reason: 'handled' });
+    expect(fake.named('expireOffer')).toEqual([]);
+    record('assigned', handle, cli, env.address);
   });
 
   it('goes back to the queue on transfer and is offered again', async () => {

@@ -20,8 +20,8 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { InteractionState, InteractionType, Platform, Visibility } from '@switchboard/contracts';
-import { CurrentUser } from '../auth/auth.decorators';
+import { InteractionState, InteractionType, Platform, Role, Visibility } from '@switchboard/contracts';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { IdPipe } from '../core/id.pipe';
 import { InteractionsService } from './interactions.service';
@@ -77,6 +77,10 @@ export class TransferDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() agentId?: string;
 }
 
+export class AssignDto {
+  @ApiProperty({ format: 'uuid', description: 'the agent to offer it to' }) @IsUUID() agentId!: string;
+}
+
 @ApiTags('interactions')
 @ApiBearerAuth()
 @Controller('api/interactions')
@@ -117,6 +121,29 @@ export class InteractionsController {
     return this.interactions.accept(user, id);
   }
 
+  @Post(':id/decline')
+  @HttpCode(200)
+  @ApiOkResponse({
+    description:
+      'the interaction, back in its queue: it is offered to the next eligible agent at once, not to you again ' +
+      'while it waits there; your status stays as it is',
+  })
+  async decline(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string) {
+    return this.interactions.decline(user, id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles(Role.SUPERVISOR, Role.ADMIN)
+  @ApiOkResponse({
+    description:
+      'supervisors: offers a waiting interaction (queued, or offered to someone else, whose offer is withdrawn) to ' +
+      'this agent, whatever their workgroups and skills; 409 when the agent is offline or has no free slot',
+  })
+  async assign(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string, @Body() body: AssignDto) {
+    return this.interactions.assign(user, id, body.agentId);
+  }
+
   @Post(':id/replies')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'the reply, deliveryStatus "pending"; it becomes "sent" or "failed"' })
@@ -126,6 +153,7 @@ export class InteractionsController {
 
   @Post(':id/disconnect')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'the connected agent, or a supervisor on any connected interaction: to wrap-up' })
   async disconnect(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string) {
     return this.interactions.disconnect(user, id);
   }
@@ -138,6 +166,7 @@ export class InteractionsController {
 
   @Post(':id/transfer')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'the connected agent, or a supervisor on any connected interaction' })
   async transfer(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string, @Body() body: TransferDto) {
     return this.interactions.transfer(user, id, body);
   }

@@ -4,6 +4,9 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import {
   acceptUpdate,
+  AgentStatus,
+  assignUpdate,
+  declineUpdate,
   disconnectUpdate,
   InteractionState,
   InteractionType,
@@ -256,14 +259,69 @@ export class InteractionsService {
     return this.after(id);
   }
 
+  /** The agent turns the offer down: it goes to the next eligible agent at once, never back to them in this queue. */
+  async decline(user: Principal, id: string, requestId?: string): Promise<InteractionView> {
+    const row = await loadInteraction(this.dataSource, id);
+    if (!row) throw ApiError.notFound('interaction', id);
+    if (row.state !== InteractionState.OFFERED || row.agent_id !== user.id || !row.offer_id) {
+      throw ApiError.conflict('the interaction is not offered to you', [{ state: row.state }]);
+    }
+    const offerId = row.offer_id;
+    await runUpdate(this.temporal, () =>
+      this.handle(row).executeUpdate(declineUpdate, {
+        args: [{ interactionId: id, agentId: user.id, offerId }],
+        updateId: requestId ?? `decline-${offerId}`,
+      }),
+    );
+    return this.after(id);
+  }
+
+  /**
+   * A supervisor offers a waiting interaction (queued, or offered to someone else, whose offer is withdrawn) to one
+   * agent, whatever the queue's order, the agent's workgroups and skills: as long as the agent is signed in and has a
+   * free slot for its type.
+   */
+  async assign(user: Principal, id: string, agentId: string): Promise<InteractionView> {
+    const row = await this.visible(user, id);
+    if (row.state !== InteractionState.QUEUED && row.state !== InteractionState.OFFERED) {
+      throw ApiError.conflict('only a waiting interaction (queued or offered) can be assigned', [{ state: row.state }]);
+    }
+    const agent = await queryOne<{ roles: string[]; status: AgentStatus }>(
+      this.dataSource,
+      'SELECT roles, status FROM users WHERE id = $1',
+      [agentId],
+    );
+    if (!agent?.roles.includes(Role.AGENT)) {
+      throw ApiError.badRequest('invalid agentId', [{ field: 'agentId', message: 'unknown agent' }]);
+    }
+    if (row.state === InteractionState.OFFERED && row.agent_id === agentId) {
+      throw ApiError.conflict('the interaction is already offered to this agent');
+    }
+    if (agent.status === AgentStatus.OFFLINE) throw ApiError.conflict('the agent is offline');
+    await runUpdate(this.temporal, () =>
+      this.handle(row).executeUpdate(assignUpdate, {
+        args: [{ interactionId: id, agentId, supervisorId: user.id }],
+        // A repeated request for the same waiting moment is the same assignment.
+        updateId: `assign-${id}-${agentId}-${row.offer_id ?? row.queued_at?.getTime() ?? 0}`,
+      }),
+    );
+    return this.after(id);
+  }
+
+  /** Whom an action on this interaction is for: the user, or the connected agent when a supervisor steps in. */
+  private actingAgent(user: Principal, row: InteractionRecord): string {
+    return row.agent_id && row.agent_id !== user.id && this.isSupervisor(user) ? row.agent_id : user.id;
+  }
+
   async disconnect(user: Principal, id: string, requestId?: string): Promise<InteractionView> {
     const row = await this.visible(user, id);
-    if (row.state !== InteractionState.CONNECTED || row.agent_id !== user.id) {
+    const agentId = this.actingAgent(user, row);
+    if (row.state !== InteractionState.CONNECTED || row.agent_id !== agentId) {
       throw ApiError.conflict('the interaction is not connected to you', [{ state: row.state }]);
     }
     await runUpdate(this.temporal, () =>
       this.handle(row).executeUpdate(disconnectUpdate, {
-        args: [{ interactionId: id, agentId: user.id }],
+        args: [{ interactionId: id, agentId }],
         updateId: requestId ?? `disconnect-${id}`,
       }),
     );
@@ -315,7 +373,8 @@ export class InteractionsService {
     requestId?: string,
   ): Promise<InteractionView> {
     const row = await this.visible(user, id);
-    if (row.state !== InteractionState.CONNECTED || row.agent_id !== user.id) {
+    const agentId = this.actingAgent(user, row);
+    if (row.state !== InteractionState.CONNECTED || row.agent_id !== agentId) {
       throw ApiError.conflict('the interaction is not connected to you', [{ state: row.state }]);
     }
     if ((target.workgroupId === undefined) === (target.agentId === undefined)) {
@@ -342,7 +401,7 @@ export class InteractionsService {
         args: [
           {
             interactionId: id,
-            agentId: user.id,
+            agentId,
             toWorkgroupId: target.workgroupId ?? null,
             toAgentId: target.agentId ?? null,
           },

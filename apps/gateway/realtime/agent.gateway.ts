@@ -270,6 +270,13 @@ export class AgentGateway implements OnGatewayConnection, OnGatewayDisconnect, O
     );
   }
 
+  @SubscribeMessage('decline')
+  decline(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
+    return this.act(socket, InteractionActionDto, body, (user, data) =>
+      this.interactions.decline(user, data.interactionId, data.ref && `ws-${user.id}-${data.ref}`),
+    );
+  }
+
   @SubscribeMessage('reply')
   reply(@ConnectedSocket() socket: WebSocket, @MessageBody() body: unknown) {
     return this.act(socket, WsReplyDto, body, (user, data) =>

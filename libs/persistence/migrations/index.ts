@@ -6,6 +6,7 @@ import { AccountScope1764000000004 } from './1764000000004-account-scope';
 import { SessionsAndLimits1764000000005 } from './1764000000005-sessions-and-limits';
 import { Reporting1764000000006 } from './1764000000006-reporting';
 import { Presence1764000000007 } from './1764000000007-presence';
+import { DeclineAndAssign1764000000008 } from './1764000000008-decline-and-assign';
 
 export const MIGRATIONS = [
   InitialSchema1764000000000,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   SessionsAndLimits1764000000005,
   Reporting1764000000006,
   Presence1764000000007,
+  DeclineAndAssign1764000000008,
 ];
