@@ -201,8 +201,32 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     await supervisor.getByRole('link', { name: 'Dashboard' }).click();
   });
 
-  it('survives a gateway restart: reconnects by itself, with the draft and the interaction as they were', async () => {
+  it('declines an offer from the desk; the supervisor then assigns it back from the interaction page', async () => {
     await desk.getByLabel('My status').selectOption('available');
+    const offer = desk.getByTestId('offer').filter({ hasText: 'Sam Lee' });
+    await offer.waitFor();
+    await offer.getByRole('button', { name: /^Decline/ }).click();
+    await offer.waitFor({ state: 'detached' });
+    // Declining is an answer: Alice stays available, and the interaction waits for someone else.
+    expect(await desk.getByLabel('My status').inputValue()).toBe('available');
+    const [waiting] = (await admin.get<{ id: string; agentId: string | null }[]>('/api/interactions?state=queued'))
+      .body;
+    expect(waiting).toMatchObject({ agentId: null });
+
+    await supervisor.setViewportSize({ width: 1366, height: 900 });
+    await supervisor.goto(`${stack.baseUrl}/supervisor/interactions/${waiting!.id}`);
+    await supervisor.getByRole('heading', { name: /Facebook post or comment: Waiting/ }).waitFor();
+    await supervisor.getByLabel('Offer it to').selectOption({ label: 'Alice (available)' });
+    await supervisor.getByRole('button', { name: 'Assign' }).click();
+    await supervisor.getByRole('status').filter({ hasText: 'Offered to the agent.' }).waitFor();
+    await supervisor.getByRole('heading', { name: /Facebook post or comment: Offered/ }).waitFor();
+    await offer.waitFor();
+    await expectAccessible(supervisor);
+    await screenshot(supervisor, 'supervisor-assign');
+    await supervisor.goto(`${stack.baseUrl}/supervisor`);
+  });
+
+  it('survives a gateway restart: reconnects by itself, with the draft and the interaction as they were', async () => {
     const offer = desk.getByTestId('offer').filter({ hasText: 'Sam Lee' });
     await offer.waitFor();
     await desk.keyboard.press('Alt+Shift+A');

@@ -39,6 +39,29 @@ export function ActionsBar({ detail }: { detail: InteractionDetail }) {
   );
 }
 
+/** The options of a transfer: `wg:<id>` for a workgroup's queue, `agent:<id>` for one agent. */
+export function TransferTargets({ directory }: { directory: Directory | null }) {
+  return (
+    <>
+      <option value="">Choose a workgroup or an agent</option>
+      <optgroup label="Workgroups">
+        {directory?.workgroups.map((w) => (
+          <option key={w.id} value={`wg:${w.id}`}>
+            {w.name}
+          </option>
+        ))}
+      </optgroup>
+      <optgroup label="Agents">
+        {directory?.agents.map((a) => (
+          <option key={a.id} value={`agent:${a.id}`}>
+            {a.displayName} ({a.status})
+          </option>
+        ))}
+      </optgroup>
+    </>
+  );
+}
+
 function TransferPanel({ detail, onDone }: { detail: InteractionDetail; onDone: () => void }) {
   const [directory, setDirectory] = useState<Directory | null>(null);
   const [target, setTarget] = useState('');
@@ -76,21 +99,7 @@ function TransferPanel({ detail, onDone }: { detail: InteractionDetail; onDone: 
     >
       <label htmlFor={`transfer-target-${detail.id}`}>Transfer to</label>
       <select id={`transfer-target-${detail.id}`} value={target} onChange={(e) => setTarget(e.target.value)} required>
-        <option value="">Choose a workgroup or an agent</option>
-        <optgroup label="Workgroups">
-          {directory?.workgroups.map((w) => (
-            <option key={w.id} value={`wg:${w.id}`}>
-              {w.name}
-            </option>
-          ))}
-        </optgroup>
-        <optgroup label="Agents">
-          {directory?.agents.map((a) => (
-            <option key={a.id} value={`agent:${a.id}`}>
-              {a.displayName} ({a.status})
-            </option>
-          ))}
-        </optgroup>
+        <TransferTargets directory={directory} />
       </select>
       {problem && (
         <p className="error" role="alert">

@@ -137,6 +137,9 @@ function applyInteraction(view: Interaction): void {
     if (view.state === 'completed' && view.endReason === 'abandoned') {
       notify('info', 'An offer was withdrawn: the customer deleted what they had written.');
     }
+    if (view.state === 'offered' && !declining.has(view.id)) {
+      notify('info', 'An offer was withdrawn: a supervisor gave it to another agent.');
+    }
   }
   if (view.state === 'completed') ended.add(view.id);
   const held = get().interactions[view.id];
@@ -340,6 +343,7 @@ export function answerFailed(error: unknown): void {
 }
 
 const accepting = new Set<string>();
+const declining = new Set<string>();
 
 /** Accepts an offer (once, however often it is asked); an offer the server no longer has leaves the screen. */
 export async function accept(id: string): Promise<void> {
@@ -358,5 +362,24 @@ export async function accept(id: string): Promise<void> {
     throw error;
   } finally {
     accepting.delete(id);
+  }
+}
+
+/** Turns an offer down: it goes to the next agent at once (not back to me), and my status stays as it is. */
+export async function decline(id: string): Promise<void> {
+  if (accepting.has(id) || declining.has(id)) return;
+  declining.add(id);
+  try {
+    await api.post<Interaction>(`/api/interactions/${id}/decline`);
+    removeOffer(id);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 409)) {
+      removeOffer(id);
+      notify('warning', `That offer is no longer yours: ${error.message}`);
+      return;
+    }
+    throw error;
+  } finally {
+    declining.delete(id);
   }
 }

@@ -3,11 +3,11 @@ import { errorText } from '../lib/api';
 import { clock, secondsUntil } from '../lib/format';
 import { customerLabel, kindLabel } from '../lib/labels';
 import { useNow } from '../components/use-now';
-import { accept, notify, offerShown, type OfferEntry } from './desk-store';
+import { accept, decline, notify, offerShown, type OfferEntry } from './desk-store';
 
 export const ACCEPT_SHORTCUT = 'Alt+Shift+A';
 
-/** An incoming offer: who, what they said, the time left to accept, and Accept. */
+/** An incoming offer: who, what they said, the time left to accept, Accept and Decline. */
 export function OfferCard({ offer, first }: { offer: OfferEntry; first: boolean }) {
   const now = useNow(250);
   const [busy, setBusy] = useState(false);
@@ -32,20 +32,36 @@ export function OfferCard({ offer, first }: { offer: OfferEntry; first: boolean 
         <progress max={total} value={left} aria-label="Time left to accept" />
         <span aria-hidden="true">{clock(left)}</span>
       </div>
-      <button
-        type="button"
-        className="button primary"
-        disabled={busy}
-        aria-keyshortcuts={first ? ACCEPT_SHORTCUT : undefined}
-        onClick={() => {
-          setBusy(true);
-          accept(id)
-            .catch((error: unknown) => notify('error', `Could not accept: ${errorText(error)}`))
-            .finally(() => setBusy(false));
-        }}
-      >
-        Accept{first && <span className="shortcut"> ({ACCEPT_SHORTCUT})</span>}
-      </button>
+      <div className="offer-actions">
+        <button
+          type="button"
+          className="button primary"
+          disabled={busy}
+          aria-keyshortcuts={first ? ACCEPT_SHORTCUT : undefined}
+          onClick={() => {
+            setBusy(true);
+            accept(id)
+              .catch((error: unknown) => notify('error', `Could not accept: ${errorText(error)}`))
+              .finally(() => setBusy(false));
+          }}
+        >
+          Accept{first && <span className="shortcut"> ({ACCEPT_SHORTCUT})</span>}
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          aria-label={`Decline the offer from ${who}`}
+          onClick={() => {
+            setBusy(true);
+            decline(id)
+              .catch((error: unknown) => notify('error', `Could not decline: ${errorText(error)}`))
+              .finally(() => setBusy(false));
+          }}
+        >
+          Decline
+        </button>
+      </div>
     </article>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { api, errorText } from '../lib/api';
 import { when } from '../lib/format';
@@ -7,6 +7,7 @@ import { live } from '../lib/live';
 import type { Directory, InteractionDetail } from '../lib/types';
 import { CustomerCard } from '../desktop/customer-card';
 import { ThreadView } from '../desktop/thread-view';
+import { SupervisorActions } from './supervisor-actions';
 
 /** Frames that may change what this page shows: read it again (at most every 500 ms). */
 const FRAMES = ['interaction.updated', 'message.created', 'message.updated'];
@@ -17,15 +18,18 @@ export default function InteractionPage({ id }: { id: string }) {
   const [directory, setDirectory] = useState<Directory | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    const load = () =>
+  const load = useCallback(
+    () =>
       api
         .get<InteractionDetail>(`/api/interactions/${id}`)
         .then((found) => {
           setDetail(found);
           setProblem(null);
         })
-        .catch((error: unknown) => setProblem(errorText(error)));
+        .catch((error: unknown) => setProblem(errorText(error))),
+    [id],
+  );
+  useEffect(() => {
     void load();
     void api
       .get<Directory>('/api/directory')
@@ -45,7 +49,7 @@ export default function InteractionPage({ id }: { id: string }) {
       if (pending.current) clearTimeout(pending.current);
       pending.current = null;
     };
-  }, [id]);
+  }, [id, load]);
   const agentName = (agentId: string | null) =>
     directory?.agents.find((a) => a.id === agentId)?.displayName ?? (agentId ? 'Agent' : '—');
   return (
@@ -105,6 +109,7 @@ export default function InteractionPage({ id }: { id: string }) {
               </>
             )}
           </dl>
+          <SupervisorActions detail={detail} directory={directory} onChanged={() => void load()} />
           <div className="interaction-columns">
             <section className="card" aria-label="Thread">
               <ThreadView detail={detail} myId="" agentName={agentName} />

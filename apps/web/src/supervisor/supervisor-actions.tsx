@@ -1,0 +1,98 @@
+import { useState, type FormEvent } from 'react';
+import { api, errorText } from '../lib/api';
+import type { Directory, InteractionDetail } from '../lib/types';
+import { TransferTargets } from '../desktop/actions-bar';
+
+/**
+ * What a supervisor can do with someone else's interaction: give a waiting one (queued, or offered to another agent)
+ * to the agent of their choice; transfer or disconnect a connected one (its wrap-up stays with the agent).
+ */
+export function SupervisorActions({
+  detail,
+  directory,
+  onChanged,
+}: {
+  detail: InteractionDetail;
+  directory: Directory | null;
+  onChanged: () => void;
+}) {
+  const [target, setTarget] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const waiting = detail.state === 'queued' || detail.state === 'offered';
+  if (!waiting && detail.state !== 'connected') return null;
+
+  async function run(what: string, path: string, body?: Record<string, string>) {
+    setBusy(true);
+    setProblem(null);
+    setDone(null);
+    try {
+      await api.post(`/api/interactions/${detail.id}/${path}`, body ?? {});
+      setDone(what);
+      setTarget('');
+      onChanged();
+    } catch (error) {
+      setProblem(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const [kind, id] = target.split(':');
+    if (!id) return;
+    if (waiting) void run('Offered to the agent.', 'assign', { agentId: id });
+    else void run('Transferred.', 'transfer', kind === 'wg' ? { workgroupId: id } : { agentId: id });
+  }
+
+  const selectId = `supervise-${detail.id}`;
+  return (
+    <section className="card supervisor-actions" aria-labelledby={`${selectId}-title`}>
+      <h2 id={`${selectId}-title`}>{waiting ? 'Assign' : 'Step in'}</h2>
+      <form className="row" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor={selectId}>{waiting ? 'Offer it to' : 'Transfer to'}</label>
+          <select id={selectId} value={target} required onChange={(e) => setTarget(e.target.value)}>
+            {waiting ? (
+              <>
+                <option value="">Choose an agent</option>
+                {directory?.agents
+                  .filter((a) => a.id !== detail.agentId)
+                  .map((a) => (
+                    <option key={a.id} value={`agent:${a.id}`} disabled={a.status === 'offline'}>
+                      {a.displayName} ({a.status})
+                    </option>
+                  ))}
+              </>
+            ) : (
+              <TransferTargets directory={directory} />
+            )}
+          </select>
+        </div>
+        <button type="submit" className="button primary" disabled={busy || !target}>
+          {waiting ? 'Assign' : 'Transfer'}
+        </button>
+        {!waiting && (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void run('Disconnected: the agent now wraps it up.', 'disconnect')}
+          >
+            Disconnect
+          </button>
+        )}
+      </form>
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <p className="muted" role="status">
+        {done ?? ''}
+      </p>
+    </section>
+  );
+}
