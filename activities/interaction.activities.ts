@@ -62,6 +62,14 @@ export function createInteractionActivities({ lifecycle, replies, logger }: Inte
       return step('expireOffer', input, () => lifecycle.expireOffer(input));
     },
 
+    async overflowInteraction(input: {
+      interactionId: string;
+      fromWorkgroupId: string;
+      toWorkgroupId: string;
+    }): Promise<{ moved: boolean; settings: RoutingSettings }> {
+      return step('overflow', input, () => lifecycle.overflow(input));
+    },
+
     async declineOffer(input: {
       interactionId: string;
       offerId: string;

@@ -19,12 +19,13 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
   let admin: ApiClient;
   let care = '';
   let elsewhere = '';
+  let account = '';
   const agents: Record<string, { id: string; api: ApiClient; socket: AgentSocket }> = {};
 
   beforeAll(async () => {
     stack = await startStack();
     admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
-    const account = (await admin.create<{ id: string }>('/api/accounts', facebookAccountBody())).id;
+    account = (await admin.create<{ id: string }>('/api/accounts', facebookAccountBody())).id;
     care = (await admin.create<{ id: string }>('/api/workgroups', { name: 'Care', acceptTimeoutSeconds: 120 })).id;
     elsewhere = (await admin.create<{ id: string }>('/api/workgroups', { name: 'Elsewhere' })).id;
     for (const [username, workgroups, capacity] of [
@@ -208,5 +209,45 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
     const wrapped = await agents.bob!.socket.call('wrapup', { interactionId: id });
     expect(wrapped).toMatchObject({ event: 'ack', data: { result: { state: 'completed' } } });
     expect((await admin.post(`/api/interactions/${id}/disconnect`)).status).toBe(409);
+  });
+
+  it("moves an interaction nobody took to the overflow workgroup's queue after its time, and reports it", async () => {
+    const firstLine = (
+      await admin.create<{ id: string }>('/api/workgroups', {
+        name: 'First line',
+        acceptTimeoutSeconds: 60,
+        overflow: { afterSeconds: 2, workgroupId: care },
+      })
+    ).id;
+    await admin.create('/api/channels', {
+      name: 'first line',
+      accountIds: [account],
+      keywords: { any: ['#firstline'] },
+      publicWorkgroupId: firstLine,
+      privateWorkgroupId: firstLine,
+      priority: 10,
+    });
+    await status('alice', 'available');
+    await status('bob', 'available');
+    const sentAt = Date.now();
+    await stack.sim.injectComment({ text: 'order question #firstline' });
+    // Nobody is in First line: after its 2 s it moves to Care, where an available agent is offered it.
+    let moved: View | undefined;
+    await waitFor(async () => {
+      const list = await admin.get<View[]>(`/api/interactions?state=offered&workgroupId=${care}`);
+      moved = list.body.find((i) => !seen.has(i.id));
+      return moved !== undefined;
+    }, 20_000);
+    seen.add(moved!.id);
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(2_000);
+    expect(['alice', 'bob'].map((name) => agents[name]!.id)).toContain(moved!.agentId);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const report = await admin.get<{ workgroupId: string; offered: number; overflowed: number }[]>(
+      `/api/reports/workgroups?from=${today}&to=${tomorrow}`,
+    );
+    expect(report.body.find((r) => r.workgroupId === firstLine)).toMatchObject({ offered: 1, overflowed: 1 });
+    expect(report.body.find((r) => r.workgroupId === care)!.offered).toBeGreaterThanOrEqual(1);
   });
 });

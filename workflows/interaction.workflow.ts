@@ -36,6 +36,9 @@ import {
   type OfferCreatedSignal,
 } from '@switchboard/contracts';
 
+/** What the queue steps answer about the workgroup the interaction waits in. */
+type RoutingSettings = Awaited<ReturnType<InteractionActivities['enqueueInteraction']>>;
+
 const steps = proxyActivities<InteractionActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['TransitionConflict'] },
@@ -86,6 +89,13 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     nextInteractionId: null as string | null,
     /** The customer deleted the thread; while it still waits for an agent, the interaction is abandoned. */
     threadDeleted: false,
+    /** Overflow: the queue it waits in, since when (workflow time), and where it has already waited this time round. */
+    workgroupId: null as string | null,
+    queueEnteredAt: 0,
+    visited: [] as string[],
+    overflow: null as { afterSeconds: number; workgroupId: string } | null,
+    /** An overflow the row refused (reserved for an agent, moved meanwhile): not tried again until an offer comes. */
+    overflowSpent: false,
   };
 
   const contractState = (): InteractionState => {
@@ -343,16 +353,60 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
 
   const waiting = (): boolean => state.phase === 'queued' || state.phase === 'offered';
 
+  /** Now waiting in this workgroup's queue: its overflow clock starts; `fresh` forgets where it waited before. */
+  const enterQueue = (routing: RoutingSettings, fresh: boolean): void => {
+    state.workgroupId = routing.workgroupId;
+    state.overflow = routing.overflow ?? null;
+    state.queueEnteredAt = Date.now();
+    state.overflowSpent = false;
+    if (fresh) state.visited = [];
+    if (routing.workgroupId) state.visited.push(routing.workgroupId);
+  };
+
+  /** Milliseconds until the interaction overflows, or null when it will not (no overflow, or back where it was). */
+  const overflowDue = (): number | null => {
+    const target = state.overflow;
+    if (!target || state.overflowSpent || state.phase !== 'queued' || state.visited.includes(target.workgroupId)) {
+      return null;
+    }
+    return state.queueEnteredAt + target.afterSeconds * 1000 - Date.now();
+  };
+
+  const overflowNow = async (): Promise<void> => {
+    const target = state.overflow as { afterSeconds: number; workgroupId: string };
+    const { moved, settings: routing } = await steps.overflowInteraction({
+      interactionId,
+      fromWorkgroupId: state.workgroupId as string,
+      toWorkgroupId: target.workgroupId,
+    });
+    if (!moved) {
+      state.overflowSpent = true;
+      return;
+    }
+    enterQueue(routing, false);
+    upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: routing.workgroupName ?? '' }]);
+    settings.wrapUpTimeoutSeconds = routing.wrapUpTimeoutSeconds;
+    settings.wrapUpRequired = routing.wrapUpRequired;
+  };
+
   /**
    * Offers until an agent accepts; an offer that times out puts the interaction back in the queue. A thread deleted
    * while it waits ends the wait (an accept already under way wins).
    */
   const offerUntilAccepted = async (): Promise<'accepted' | 'abandoned'> => {
     while (waiting()) {
-      await condition(() => state.offer !== null || state.threadDeleted);
+      const due = overflowDue();
+      const arrived = () => state.offer !== null || state.threadDeleted;
+      if (due === null) await condition(arrived);
+      else if (!arrived() && !(due > 0 && (await condition(arrived, due)))) {
+        // Waited long enough here: on to the overflow workgroup's queue (or, if the row refuses, on waiting).
+        await overflowNow();
+        continue;
+      }
       if (state.threadDeleted && waiting()) return 'abandoned';
       const offer = state.offer as OfferCreatedSignal;
       if (state.phase === 'queued') {
+        state.overflowSpent = false;
         state.phase = 'offered';
         state.agentName = offer.agentName;
         publishState();
@@ -385,6 +439,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   const settings = await steps.enqueueInteraction({ interactionId });
   upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: settings.workgroupName ?? '' }]);
   if (state.phase === 'routing') state.phase = 'queued';
+  enterQueue(settings, true);
 
   let abandoned = false;
   for (;;) {
@@ -409,6 +464,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: moved.workgroupName ?? '' }]);
     settings.wrapUpTimeoutSeconds = moved.wrapUpTimeoutSeconds;
     settings.wrapUpRequired = moved.wrapUpRequired;
+    enterQueue(moved, true);
   }
 
   if (abandoned) return finish('abandoned');

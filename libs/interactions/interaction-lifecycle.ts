@@ -20,6 +20,9 @@ export interface RoutingSettings {
   wrapUpTimeoutSeconds: number | null;
   agentId: string | null;
   agentName: string | null;
+  /** Where a waiting interaction moves after `afterSeconds` in this workgroup's queue; null when it stays (absent in
+   * results recorded before overflow was built). */
+  overflow?: { afterSeconds: number; workgroupId: string } | null;
 }
 
 /** A step the workflow asked for no longer fits the row: a bug or an operator's hand, never worth a retry. */
@@ -77,10 +80,12 @@ export class InteractionLifecycle {
       wrap_up_timeout_seconds: number | null;
       agent_id: string | null;
       username: string | null;
+      overflow_after_seconds: number | null;
+      overflow_workgroup_id: string | null;
     }>(
       this.dataSource,
       `SELECT i.state, i.workgroup_id, w.name, w.accept_timeout_seconds, w.wrap_up_required, w.wrap_up_timeout_seconds,
-              i.agent_id, u.username
+              i.agent_id, u.username, w.overflow_after_seconds, w.overflow_workgroup_id
          FROM interactions i
          LEFT JOIN workgroups w ON w.id = i.workgroup_id
          LEFT JOIN users u ON u.id = i.agent_id
@@ -98,6 +103,10 @@ export class InteractionLifecycle {
       wrapUpTimeoutSeconds: row.wrap_up_timeout_seconds,
       agentId: row.agent_id,
       agentName: row.username,
+      overflow:
+        row.overflow_after_seconds && row.overflow_workgroup_id
+          ? { afterSeconds: row.overflow_after_seconds, workgroupId: row.overflow_workgroup_id }
+          : null,
     };
   }
 
@@ -144,6 +153,39 @@ export class InteractionLifecycle {
     if (!result) return { expired: false };
     if (result.workgroup_id) await this.dispatcher.dispatch([result.workgroup_id]);
     return { expired: true };
+  }
+
+  /**
+   * The interaction waited its workgroup's overflow time: it moves to the overflow workgroup's queue, keeping its age
+   * (so it goes ahead of those who came later) and whoever declined it, and is dispatched there at once. Only a queued
+   * interaction still in `fromWorkgroupId` and reserved for nobody moves; otherwise nothing changes.
+   */
+  async overflow(input: {
+    interactionId: string;
+    fromWorkgroupId: string;
+    toWorkgroupId: string;
+  }): Promise<{ moved: boolean; settings: RoutingSettings }> {
+    const moved = await this.dataSource.transaction(async (manager) => {
+      const row = await this.lock(manager, input.interactionId);
+      if (row.state !== InteractionState.QUEUED || row.reserved_agent_id) return false;
+      // A retried activity whose first attempt committed finds it moved.
+      if (row.workgroup_id === input.toWorkgroupId) return true;
+      if (row.workgroup_id !== input.fromWorkgroupId) return false;
+      const target = await queryOne(manager, 'SELECT 1 FROM workgroups WHERE id = $1', [input.toWorkgroupId]);
+      if (!target) return false;
+      await manager.query(`UPDATE interactions SET workgroup_id = $2 WHERE id = $1`, [row.id, input.toWorkgroupId]);
+      await recordEvent(manager, {
+        interactionId: row.id,
+        type: 'overflowed',
+        state: InteractionState.QUEUED,
+        workgroupId: input.toWorkgroupId,
+        data: { fromWorkgroupId: input.fromWorkgroupId },
+      });
+      await publish(manager, { kind: 'interaction', interactionId: row.id });
+      return true;
+    });
+    if (moved) await this.dispatcher.dispatch([input.toWorkgroupId]);
+    return { moved, settings: await this.routingSettings(input.interactionId) };
   }
 
   /**

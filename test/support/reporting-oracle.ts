@@ -19,9 +19,9 @@ export interface QueueStay {
   interactionId: string;
   workgroupId: string | null;
   enteredAt: number;
-  via: 'queued' | 'transfer';
+  via: 'queued' | 'transfer' | 'overflow';
   endedAt: number | null;
-  outcome: 'answered' | 'abandoned' | null;
+  outcome: 'answered' | 'abandoned' | 'overflowed' | null;
 }
 
 export interface OfferStay {
@@ -71,6 +71,18 @@ export function rebuild(events: EventRow[]): Timeline {
         });
         break;
       }
+      case 'overflowed':
+        Object.assign(open(timeline.offers, id) ?? {}, { endedAt: at, outcome: 'withdrawn' });
+        Object.assign(open(timeline.queue, id) ?? {}, { endedAt: at, outcome: 'overflowed' });
+        timeline.queue.push({
+          interactionId: id,
+          workgroupId: e.workgroup_id,
+          enteredAt: at,
+          via: 'overflow',
+          endedAt: null,
+          outcome: null,
+        });
+        break;
       case 'offered':
         timeline.offers.push({
           interactionId: id,
@@ -153,7 +165,7 @@ export function workgroupFigures(
     averageHandleSeconds: mean(handled.map((s) => ((s.endedAt as number) - s.connectedAt) / US)),
     transferredIn: mine.filter((q) => q.via === 'transfer' && within(q.enteredAt, from, to)).length,
     transferredOut: handled.filter((s) => s.end === 'transferred').length,
-    overflowed: 0,
+    overflowed: ended.filter((q) => q.outcome === 'overflowed').length,
   };
 }
 

@@ -32,6 +32,7 @@ import type { interactionWorkflow, xPollerWorkflow } from '@switchboard/workflow
 import { bundleWorkflows } from '../../scripts/workflow-bundle';
 
 const HISTORIES = join(__dirname, '..', 'histories');
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * `RECORD_HISTORIES=1 npm run test:workflow` rewrites the replay corpus (`test/histories/`) from these runs: do it
@@ -68,6 +69,9 @@ class FakeActivities {
   abandonConfirmed: boolean[] = [];
   /** What the next assignment answers: refused, or (by default) an offer to the agent, expiring in 30 s. */
   assignRefusal: 'offline' | 'no-free-slot' | null = null;
+  /** What overflowing answers: moved to the target (whose own settings follow), or refused by the row. */
+  overflowMoves = true;
+  overflowTarget: Partial<RoutingSettings> = {};
 
   build(): InteractionActivities & PollerActivities {
     const record = <T>(name: Call['name'], input: unknown, value: T): Promise<T> => {
@@ -90,6 +94,22 @@ class FakeActivities {
         }),
       expireOffer: (input) => record('expireOffer', input, { expired: true }),
       declineOffer: (input) => record('declineOffer', input, { declined: true }),
+      overflowInteraction: (input) =>
+        record('overflowInteraction', input, {
+          moved: this.overflowMoves,
+          settings: {
+            interactionId: input.interactionId,
+            state: InteractionState.QUEUED,
+            workgroupId: this.overflowMoves ? input.toWorkgroupId : input.fromWorkgroupId,
+            workgroupName: this.overflowMoves ? 'Overflow' : 'Care',
+            acceptTimeoutSeconds: 30,
+            wrapUpRequired: false,
+            wrapUpTimeoutSeconds: 60,
+            agentId: null,
+            agentName: null,
+            ...this.overflowTarget,
+          },
+        }),
       assignInteraction: (input) =>
         record(
           'assignInteraction',
@@ -183,6 +203,8 @@ describe('interactionWorkflow', () => {
     fake.settings = {};
     fake.polls = [];
     fake.assignRefusal = null;
+    fake.overflowMoves = true;
+    fake.overflowTarget = {};
   });
 
   async function start(interactionId = randomUUID()) {
@@ -375,6 +397,44 @@ describe('interactionWorkflow', () => {
     expect(await handle.result()).toMatchObject({ reason: 'handled' });
     expect(fake.named('expireOffer')).toEqual([]);
     record('assigned', handle, cli, env.address);
+  });
+
+  it('overflows to the next workgroup after its time in the queue, never back where it waited', async () => {
+    fake.settings = { overflow: { afterSeconds: 1, workgroupId: 'wg-2' } };
+    // The overflow workgroup overflows back: that would be a ping-pong, so it stays there.
+    fake.overflowTarget = { overflow: { afterSeconds: 1, workgroupId: 'wg-1' } };
+    const { handle, interactionId } = await start();
+    await until(() => fake.named('overflowInteraction').length === 1, 5_000);
+    expect(fake.named('overflowInteraction')).toEqual([
+      { interactionId, fromWorkgroupId: 'wg-1', toWorkgroupId: 'wg-2' },
+    ]);
+    await pause(1_800); // longer than the target's own overflow time
+    expect(fake.named('overflowInteraction')).toHaveLength(1);
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(SearchAttributes.Workgroup)).toBe('Overflow');
+    await acceptAndConnect(handle, interactionId, 'agent-o');
+    await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-o' }] });
+    await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-o', code: null }] });
+    expect(await handle.result()).toMatchObject({ reason: 'handled' });
+    record('overflowed', handle, cli, env.address);
+  });
+
+  it('does not overflow while offered, and tries once when the row refuses', async () => {
+    fake.settings = { overflow: { afterSeconds: 1, workgroupId: 'wg-2' } };
+    fake.overflowMoves = false;
+    const { handle, interactionId } = await start();
+    await until(() => fake.named('enqueueInteraction').length === 1);
+    // Offered before the overflow time: it stays with that offer.
+    const held = offer(interactionId, 'agent-p', 1_800);
+    await handle.signal(offerCreatedSignal, held);
+    await until(() => fake.named('expireOffer').length === 1, 5_000);
+    expect(fake.named('overflowInteraction')).toEqual([]);
+    // Back in the queue past its time: one attempt at once, refused, and no other until something changes.
+    await until(() => fake.named('overflowInteraction').length === 1, 5_000);
+    await pause(1_500); // longer than the overflow time again
+    expect(fake.named('overflowInteraction')).toHaveLength(1);
+    await acceptAndConnect(handle, interactionId, 'agent-q');
+    await handle.terminate('done');
   });
 
   it('goes back to the queue on transfer and is offered again', async () => {

@@ -24,7 +24,11 @@ import { EntityStore } from './entity-store';
 import { assertExisting } from './references';
 
 class OverflowDto {
-  @ApiProperty({ description: 'seconds in queue before the interaction also overflows' })
+  @ApiProperty({
+    description:
+      "seconds a queued interaction waits in this workgroup's queue before it moves to the overflow workgroup's " +
+      '(keeping its age there)',
+  })
   @IsInt()
   @Min(1)
   @Max(7 * 24 * 3600)
