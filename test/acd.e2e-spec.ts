@@ -172,6 +172,14 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
     expect(full.body.details).toEqual([{ code: 'AGENT_CANNOT_TAKE' }]);
     // A refused assignment changed nothing: the offer stands as it was.
     expect(await view(id)).toMatchObject({ state: 'offered', agentId: agents[other]!.id });
+    // Once Carol has room, the same request succeeds (a refusal is not remembered as the answer).
+    expect(
+      (await admin.patch(`/api/users/${agents.carol!.id}`, { capacity: { conversation: 1, directMessage: 0 } })).status,
+    ).toBe(200);
+    const toCarol = await admin.post<View>(`/api/interactions/${id}/assign`, { agentId: agents.carol!.id });
+    expect(toCarol.status).toBe(200);
+    expect(toCarol.body).toMatchObject({ state: 'offered', agentId: agents.carol!.id });
+    await agents.carol!.socket.next('offer', (d) => (d.interaction as { id: string }).id === id);
 
     // An agent outside the workgroup, once signed in, can be given it too.
     await status('dave', 'away');
@@ -200,13 +208,20 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
     await agents.dave!.socket.next('interaction.updated', (d) => d.id === id && d.state === 'queued');
     await waitFor(() => offersOf('bob', id) === offersBefore + 1);
     expect((await agents.bob!.socket.call('accept', { interactionId: id })).event).toBe('ack');
+    // And again: every transfer is its own.
+    await status('alice', 'available');
+    const alicesBefore = offersOf('alice', id);
+    const again = await admin.post<View>(`/api/interactions/${id}/transfer`, { agentId: agents.alice!.id });
+    expect(again.body).toMatchObject({ state: 'queued' });
+    await waitFor(() => offersOf('alice', id) === alicesBefore + 1);
+    expect((await agents.alice!.socket.call('accept', { interactionId: id })).event).toBe('ack');
 
     const disconnected = await admin.post<View>(`/api/interactions/${id}/disconnect`);
     expect(disconnected.status).toBe(200);
-    expect(disconnected.body).toMatchObject({ state: 'wrapup', agentId: agents.bob!.id });
+    expect(disconnected.body).toMatchObject({ state: 'wrapup', agentId: agents.alice!.id });
     // The wrap-up is the agent's.
-    await agents.bob!.socket.next('interaction.updated', (d) => d.id === id && d.state === 'wrapup');
-    const wrapped = await agents.bob!.socket.call('wrapup', { interactionId: id });
+    await agents.alice!.socket.next('interaction.updated', (d) => d.id === id && d.state === 'wrapup');
+    const wrapped = await agents.alice!.socket.call('wrapup', { interactionId: id });
     expect(wrapped).toMatchObject({ event: 'ack', data: { result: { state: 'completed' } } });
     expect((await admin.post(`/api/interactions/${id}/disconnect`)).status).toBe(409);
   });
@@ -240,7 +255,7 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
     }, 20_000);
     seen.add(moved!.id);
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(2_000);
-    expect(['alice', 'bob'].map((name) => agents[name]!.id)).toContain(moved!.agentId);
+    expect(['alice', 'bob', 'carol'].map((name) => agents[name]!.id)).toContain(moved!.agentId);
 
     const today = new Date().toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);

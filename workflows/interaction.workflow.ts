@@ -96,6 +96,8 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     overflow: null as { afterSeconds: number; workgroupId: string } | null,
     /** An overflow the row refused (reserved for an agent, moved meanwhile): not tried again until an offer comes. */
     overflowSpent: false,
+    /** Decline and assignment steps under way: no overflow meanwhile (the row is theirs to change first). */
+    stepping: 0,
   };
 
   const contractState = (): InteractionState => {
@@ -269,20 +271,38 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   setHandler(
     declineUpdate,
     async ({ agentId, offerId }) => {
-      // Back in the queue at once, as when an offer times out; the step records it and offers the next agent.
-      state.expiredOffers.push(offerId);
-      state.offer = null;
-      state.agentName = null;
-      state.phase = 'queued';
-      publishState();
-      await steps.declineOffer({ interactionId, offerId, agentId });
+      // An offer the workflow holds is over at once, as when it times out; one the dispatcher made whose signal is
+      // still on its way is over once the step finds it on the row. The step records it and offers the next agent.
+      const held = state.phase === 'offered' && state.offer?.offerId === offerId;
+      const over = (): void => {
+        state.expiredOffers.push(offerId);
+        if (state.offer?.offerId === offerId) state.offer = null;
+        if (state.phase === 'offered' && state.offer === null) {
+          state.agentName = null;
+          state.phase = 'queued';
+          publishState();
+        }
+      };
+      if (held) over();
+      state.stepping += 1;
+      try {
+        const { declined } = await steps.declineOffer({ interactionId, offerId, agentId });
+        if (!held && declined) over();
+      } finally {
+        state.stepping -= 1;
+      }
       return snapshot();
     },
     {
       validator: ({ interactionId: id, agentId, offerId }: DeclineInput) => {
         assertOwn(id);
         const current = state.offer;
-        if (state.phase !== 'offered' || current?.offerId !== offerId || current?.agentId !== agentId) {
+        const held = state.phase === 'offered' && current?.offerId === offerId && current?.agentId === agentId;
+        const notYetSignalled =
+          (state.phase === 'routing' || state.phase === 'queued') &&
+          (current === null || current.offerId === offerId) &&
+          !state.expiredOffers.includes(offerId);
+        if (!held && !notYetSignalled) {
           throw conflict('the interaction is not offered to this agent', InteractionConflict.NOT_OFFERED_TO_AGENT);
         }
       },
@@ -298,18 +318,27 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
       state.offer = null;
       state.agentName = null;
       state.phase = 'queued';
-      const outcome = await steps.assignInteraction({
-        interactionId,
-        agentId,
-        supervisorId,
-        withdrawOfferId: withdrawn?.offerId ?? null,
-      });
-      const offer = 'offer' in outcome ? outcome.offer : withdrawn;
-      if (offer && state.phase === 'queued' && state.offer === null) {
-        state.expiredOffers = state.expiredOffers.filter((id) => id !== offer.offerId);
-        state.offer = offer;
+      state.stepping += 1;
+      let outcome: Awaited<ReturnType<InteractionActivities['assignInteraction']>>;
+      try {
+        outcome = await steps.assignInteraction({
+          interactionId,
+          agentId,
+          supervisorId,
+          withdrawOfferId: withdrawn?.offerId ?? null,
+        });
+      } finally {
+        state.stepping -= 1;
       }
-      if ('refused' in outcome) {
+      const settled = state.phase === 'queued' && state.offer === null;
+      if ('offer' in outcome) {
+        // Unless the new agent already declined it (before its answer reached here).
+        if (settled && !state.expiredOffers.includes(outcome.offer.offerId)) state.offer = outcome.offer;
+      } else if ('refused' in outcome) {
+        if (withdrawn && settled) {
+          state.expiredOffers = state.expiredOffers.filter((id) => id !== withdrawn.offerId);
+          state.offer = withdrawn;
+        }
         throw conflict(
           `${ASSIGN_REFUSALS[outcome.refused]} (${outcome.refused})`,
           InteractionConflict.AGENT_CANNOT_TAKE,
@@ -320,7 +349,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     {
       validator: ({ interactionId: id }: AssignInput) => {
         assertOwn(id);
-        if (state.phase !== 'queued' && state.phase !== 'offered') {
+        if (state.phase !== 'routing' && state.phase !== 'queued' && state.phase !== 'offered') {
           throw conflict('the interaction is not waiting for an agent', InteractionConflict.NOT_WAITING);
         }
       },
@@ -366,9 +395,17 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   /** Milliseconds until the interaction overflows, or null when it will not (no overflow, or back where it was). */
   const overflowDue = (): number | null => {
     const target = state.overflow;
-    if (!target || state.overflowSpent || state.phase !== 'queued' || state.visited.includes(target.workgroupId)) {
+    if (
+      !target ||
+      state.overflowSpent ||
+      state.stepping > 0 ||
+      state.phase !== 'queued' ||
+      state.visited.includes(target.workgroupId)
+    ) {
       return null;
     }
+    // Workers before overflow never set this timer: their histories replay without it.
+    if (!patched('overflow-timer')) return null;
     return state.queueEnteredAt + target.afterSeconds * 1000 - Date.now();
   };
 
@@ -397,8 +434,12 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     while (waiting()) {
       const due = overflowDue();
       const arrived = () => state.offer !== null || state.threadDeleted;
-      if (due === null) await condition(arrived);
-      else if (!arrived() && !(due > 0 && (await condition(arrived, due)))) {
+      if (due === null) {
+        // A decline or an assignment under way may leave it queued with its overflow due: look again when it ends.
+        const stepping = state.stepping > 0;
+        await condition(() => arrived() || (stepping && state.stepping === 0));
+        if (!arrived()) continue;
+      } else if (!arrived() && !(due > 0 && (await condition(arrived, due)))) {
         // Waited long enough here: on to the overflow workgroup's queue (or, if the row refuses, on waiting).
         await overflowNow();
         continue;

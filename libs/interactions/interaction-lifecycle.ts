@@ -28,8 +28,11 @@ export interface RoutingSettings {
 /** A step the workflow asked for no longer fits the row: a bug or an operator's hand, never worth a retry. */
 export class TransitionConflictError extends Error {}
 
-/** A supervisor's assignment: the offer made, or why none was (nothing changed then). */
-export type AssignmentOutcome = { offer: OfferCreatedSignal } | { refused: AssignRefusalReason };
+/**
+ * A supervisor's assignment: the offer made, or why none was (nothing changed then), or `taken` when a retried step
+ * finds the agent already took it.
+ */
+export type AssignmentOutcome = { offer: OfferCreatedSignal } | { refused: AssignRefusalReason } | { taken: true };
 
 /** Rolls an assignment's transaction back (the withdrawn offer stands) and says why. */
 class AssignmentRefused extends Error {
@@ -249,6 +252,8 @@ export class InteractionLifecycle {
         // The dispatcher's order: its lock, then the row; a dispatch pass cannot offer the row meanwhile.
         await this.dispatcher.lock(manager);
         const row = await this.lock(manager, input.interactionId);
+        const held = row.state === InteractionState.CONNECTED || row.state === InteractionState.WRAPUP;
+        if (held && row.agent_id === input.agentId) return { taken: true };
         if (row.state === InteractionState.OFFERED && row.agent_id === input.agentId) {
           const standing = await queryOne<{ offer_id: string; offer_expires_at: Date; username: string }>(
             manager,

@@ -234,6 +234,15 @@ describe('interactionWorkflow', () => {
     }
   }
 
+  /** Until the workflow has taken the offer (its `Agent` search attribute names the agent). */
+  async function offeredTo(handle: WorkflowHandle, agentId: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while ((await handle.describe()).typedSearchAttributes.get(SearchAttributes.Agent) !== agentId) {
+      if (Date.now() > deadline) throw new Error(`never offered to ${agentId}`);
+      await pause(25);
+    }
+  }
+
   async function acceptAndConnect(handle: WorkflowHandle, interactionId: string, agentId: string) {
     const given = offer(interactionId, agentId, 30_000);
     await handle.signal(offerCreatedSignal, given);
@@ -315,6 +324,7 @@ describe('interactionWorkflow', () => {
     const { handle, interactionId } = await start();
     const first = offer(interactionId, 'agent-a', 30_000);
     await handle.signal(offerCreatedSignal, first);
+    await offeredTo(handle, 'agent-a');
     // Only the agent holding the offer may decline it, and only that offer.
     await expect(
       handle.executeUpdate(declineUpdate, { args: [{ interactionId, agentId: 'agent-b', offerId: first.offerId }] }),
@@ -342,6 +352,41 @@ describe('interactionWorkflow', () => {
     await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-b', code: null }] });
     expect(await handle.result()).toMatchObject({ reason: 'handled' });
     record('declined-then-handled', handle, cli, env.address);
+  });
+
+  it('declines an offer whose signal is still on its way, and a late signal does not bring it back', async () => {
+    const { handle, interactionId } = await start();
+    await until(() => fake.named('enqueueInteraction').length === 1);
+    const early = offer(interactionId, 'agent-r', 30_000);
+    await handle.executeUpdate(declineUpdate, {
+      args: [{ interactionId, agentId: 'agent-r', offerId: early.offerId }],
+    });
+    expect(fake.named('declineOffer')).toEqual([{ interactionId, offerId: early.offerId, agentId: 'agent-r' }]);
+    await handle.signal(offerCreatedSignal, early);
+    await expect(
+      handle.executeUpdate(acceptUpdate, {
+        args: [
+          { interactionId, agentId: 'agent-r', agentName: 'r', offerId: early.offerId, expiresAt: early.expiresAt },
+        ],
+      }),
+    ).rejects.toThrow();
+    await acceptAndConnect(handle, interactionId, 'agent-s');
+    expect(fake.named('expireOffer')).toEqual([]);
+    await handle.terminate('done');
+  });
+
+  it('overflows only once a decline past the overflow time has been recorded', async () => {
+    fake.settings = { overflow: { afterSeconds: 1, workgroupId: 'wg-2' } };
+    const { handle, interactionId } = await start();
+    const held = offer(interactionId, 'agent-t', 30_000);
+    await handle.signal(offerCreatedSignal, held);
+    await pause(1_300); // past the overflow time, but offered: it waits for the answer
+    expect(fake.named('overflowInteraction')).toEqual([]);
+    await handle.executeUpdate(declineUpdate, { args: [{ interactionId, agentId: 'agent-t', offerId: held.offerId }] });
+    await until(() => fake.named('overflowInteraction').length === 1, 5_000);
+    const order = fake.calls.map((call) => call.name).filter((name) => name !== 'enqueueInteraction');
+    expect(order).toEqual(['declineOffer', 'overflowInteraction']);
+    await handle.terminate('done');
   });
 
   it("offers a waiting interaction to the supervisor's choice, withdrawing another agent's offer", async () => {

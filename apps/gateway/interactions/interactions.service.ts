@@ -301,8 +301,8 @@ export class InteractionsService {
     await runUpdate(this.temporal, () =>
       this.handle(row).executeUpdate(assignUpdate, {
         args: [{ interactionId: id, agentId, supervisorId: user.id }],
-        // A repeated request for the same waiting moment is the same assignment.
-        updateId: `assign-${id}-${agentId}-${row.offer_id ?? row.queued_at?.getTime() ?? 0}`,
+        // Each request is its own assignment: a refused one may be asked again once the agent has room.
+        updateId: `assign-${randomUUID()}`,
       }),
     );
     return this.after(id);
@@ -406,7 +406,8 @@ export class InteractionsService {
             toAgentId: target.agentId ?? null,
           },
         ],
-        updateId: requestId ?? `transfer-${id}-${row.connected_at?.getTime() ?? 0}`,
+        // An interaction may be transferred many times (connected_at stays the first connection's): one id per request.
+        updateId: requestId ?? `transfer-${randomUUID()}`,
       }),
     );
     return this.after(id);
