@@ -88,6 +88,16 @@ export function createInteractionActivities({ lifecycle, replies, logger }: Inte
       return step('assign', input, () => lifecycle.assign(input));
     },
 
+    async moveWaitingInteraction(input: {
+      interactionId: string;
+      toWorkgroupId: string | null;
+      toAgentId: string | null;
+      supervisorId: string;
+      withdrawOfferId: string | null;
+    }): Promise<{ moved: boolean; settings: RoutingSettings }> {
+      return step('moveWaiting', input, () => lifecycle.moveWaiting(input));
+    },
+
     async connectInteraction(input: { interactionId: string; agentId: string }): Promise<void> {
       return step('connect', input, () => lifecycle.connect(input));
     },

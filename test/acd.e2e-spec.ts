@@ -265,4 +265,38 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
     expect(report.body.find((r) => r.workgroupId === firstLine)).toMatchObject({ offered: 1, overflowed: 1 });
     expect(report.body.find((r) => r.workgroupId === care)!.offered).toBeGreaterThanOrEqual(1);
   });
+
+  it("lets a supervisor move a waiting interaction to another workgroup's queue, withdrawing its offer", async () => {
+    const { id, holder } = await offeredComment('order stuck in customs (move drill)');
+    // The agent holding the offer cannot send it elsewhere; nor can it go where it already waits.
+    expect(
+      (await agents[holder]!.api.post(`/api/interactions/${id}/transfer`, { workgroupId: elsewhere })).status,
+    ).toBe(409);
+    expect((await admin.post(`/api/interactions/${id}/transfer`, { workgroupId: care })).status).toBe(409);
+    await status('dave', 'available');
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const figures = async () => {
+      const rows = (
+        await admin.get<{ workgroupId: string; transferredIn: number; transferredOut: number }[]>(
+          `/api/reports/workgroups?from=${today}&to=${tomorrow}`,
+        )
+      ).body;
+      return {
+        careOut: rows.find((r) => r.workgroupId === care)!.transferredOut,
+        elsewhereIn: rows.find((r) => r.workgroupId === elsewhere)!.transferredIn,
+      };
+    };
+    const before = await figures();
+    const moved = await admin.post<View>(`/api/interactions/${id}/transfer`, { workgroupId: elsewhere });
+    expect(moved.status).toBe(200);
+    expect(moved.body.workgroupId).toBe(elsewhere);
+    await agents.dave!.socket.next('offer', (d) => (d.interaction as { id: string }).id === id);
+    await agents[holder]!.socket.next('interaction.updated', (d) => d.id === id && d.agentId !== agents[holder]!.id);
+    expect((await agents[holder]!.api.get<{ status: string }>('/api/agents/me')).body.status).toBe('available');
+    expect((await agents.dave!.socket.call('accept', { interactionId: id })).event).toBe('ack');
+
+    // Its stay in Care ended as transferred out; its stay in Elsewhere began as transferred in.
+    expect(await figures()).toEqual({ careOut: before.careOut + 1, elsewhereIn: before.elsewhereIn + 1 });
+  });
 });

@@ -19,6 +19,7 @@ import {
   customerMessageSignal,
   declineUpdate,
   disconnectUpdate,
+  moveWaitingUpdate,
   InteractionConflict,
   InteractionState,
   offerCreatedSignal,
@@ -349,8 +350,59 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     {
       validator: ({ interactionId: id }: AssignInput) => {
         assertOwn(id);
-        if (state.phase !== 'routing' && state.phase !== 'queued' && state.phase !== 'offered') {
+        // Not while routing: the queue step has not answered yet, and what follows an assignment relies on it.
+        if (state.phase !== 'queued' && state.phase !== 'offered') {
           throw conflict('the interaction is not waiting for an agent', InteractionConflict.NOT_WAITING);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    moveWaitingUpdate,
+    async ({ agentId: supervisorId, toWorkgroupId, toAgentId }) => {
+      // As an assignment: the offer someone holds stops counting while the step runs, and stands again if it refuses.
+      const withdrawn = state.phase === 'offered' ? state.offer : null;
+      if (withdrawn) state.expiredOffers.push(withdrawn.offerId);
+      state.offer = null;
+      state.agentName = null;
+      state.phase = 'queued';
+      state.stepping += 1;
+      let result: Awaited<ReturnType<InteractionActivities['moveWaitingInteraction']>>;
+      try {
+        result = await steps.moveWaitingInteraction({
+          interactionId,
+          toWorkgroupId,
+          toAgentId,
+          supervisorId,
+          withdrawOfferId: withdrawn?.offerId ?? null,
+        });
+      } finally {
+        state.stepping -= 1;
+      }
+      if (!result.moved) {
+        if (withdrawn && state.phase === 'queued' && state.offer === null) {
+          state.expiredOffers = state.expiredOffers.filter((id) => id !== withdrawn.offerId);
+          state.offer = withdrawn;
+        }
+        throw conflict('the interaction is no longer waiting for an agent', InteractionConflict.NOT_WAITING);
+      }
+      // A new queue entry: its overflow clock starts again, wherever it waited before.
+      enterQueue(result.settings, true);
+      settings.wrapUpTimeoutSeconds = result.settings.wrapUpTimeoutSeconds;
+      settings.wrapUpRequired = result.settings.wrapUpRequired;
+      upsertSearchAttributes([{ key: SearchAttributes.Workgroup, value: result.settings.workgroupName ?? '' }]);
+      publishState();
+      return snapshot();
+    },
+    {
+      validator: ({ interactionId: id, toWorkgroupId, toAgentId }: TransferInput) => {
+        assertOwn(id);
+        if (state.phase !== 'queued' && state.phase !== 'offered') {
+          throw conflict('the interaction is not waiting for an agent', InteractionConflict.NOT_WAITING);
+        }
+        if ((toWorkgroupId === null) === (toAgentId === null)) {
+          throw conflict('name exactly one of a workgroup and an agent', InteractionConflict.WRONG_INTERACTION);
         }
       },
     },

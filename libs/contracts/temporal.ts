@@ -123,6 +123,8 @@ export const wrapUpUpdate = defineUpdate<InteractionSnapshot, [WrapUpInput]>('wr
 export const transferUpdate = defineUpdate<InteractionSnapshot, [TransferInput]>('transfer');
 export const declineUpdate = defineUpdate<InteractionSnapshot, [DeclineInput]>('decline');
 export const assignUpdate = defineUpdate<InteractionSnapshot, [AssignInput]>('assign');
+/** A supervisor's transfer of a waiting interaction (`agentId` is the supervisor): to another queue or one agent. */
+export const moveWaitingUpdate = defineUpdate<InteractionSnapshot, [TransferInput]>('moveWaiting');
 
 /** Failure types the workflow's update validators raise; the gateway maps them to 409. */
 export enum InteractionConflict {

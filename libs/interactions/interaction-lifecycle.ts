@@ -313,6 +313,67 @@ export class InteractionLifecycle {
     return outcome;
   }
 
+  /**
+   * A supervisor transfers an interaction that still waits: out of its queue (an offer someone held, `withdrawOfferId`,
+   * withdrawn) into another workgroup's, or reserved for one agent, as a transfer of a connected one does: a new queue
+   * entry. Nothing changes when the row is no longer waiting as the workflow thought.
+   */
+  async moveWaiting(input: {
+    interactionId: string;
+    toWorkgroupId: string | null;
+    toAgentId: string | null;
+    supervisorId: string;
+    withdrawOfferId: string | null;
+  }): Promise<{ moved: boolean; settings: RoutingSettings }> {
+    const row = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.lock(manager, input.interactionId);
+      // A retried activity whose first attempt committed finds it moved (the gateway refuses a move to where it is).
+      const there =
+        locked.state === InteractionState.QUEUED &&
+        (input.toAgentId
+          ? locked.reserved_agent_id === input.toAgentId
+          : locked.workgroup_id === input.toWorkgroupId && !locked.reserved_agent_id);
+      if (there) return 'done' as const;
+      const withdrawing =
+        locked.state === InteractionState.OFFERED &&
+        !!input.withdrawOfferId &&
+        locked.offer_id === input.withdrawOfferId;
+      if (locked.state !== InteractionState.QUEUED && !withdrawing) return null;
+      await manager.query(
+        `UPDATE interactions
+            SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL,
+                workgroup_id = COALESCE($2, workgroup_id), reserved_agent_id = $3, queued_at = now(),
+                declined_agent_ids = '{}'
+          WHERE id = $1`,
+        [locked.id, input.toWorkgroupId, input.toAgentId],
+      );
+      await recordEvent(manager, {
+        interactionId: locked.id,
+        type: 'queue.transferred',
+        state: InteractionState.QUEUED,
+        agentId: locked.agent_id,
+        workgroupId: input.toWorkgroupId ?? locked.workgroup_id,
+        data: {
+          fromWorkgroupId: locked.workgroup_id,
+          toWorkgroupId: input.toWorkgroupId,
+          toAgentId: input.toAgentId,
+          supervisorId: input.supervisorId,
+          ...(withdrawing ? { withdrawnOfferId: locked.offer_id } : {}),
+        },
+      });
+      await publishLeaving(manager, locked);
+      return locked;
+    });
+    const settings = await this.routingSettings(input.interactionId);
+    if (!row) return { moved: false, settings };
+    if (row !== 'done') {
+      // The new queue (or the reserved agent's workgroup), and the freed slot of whoever held an offer.
+      if (settings.workgroupId) await this.dispatcher.dispatch([settings.workgroupId]);
+      if (row.agent_id) await this.dispatchForAgent(row.agent_id);
+    }
+    return { moved: true, settings };
+  }
+
   async connect(input: { interactionId: string; agentId: string }): Promise<void> {
     const waited = await this.dataSource.transaction(async (manager) => {
       const row = await this.lock(manager, input.interactionId);

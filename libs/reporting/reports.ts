@@ -159,6 +159,7 @@ function workgroupsReport(interval: ReportInterval | null): ReportSpec {
                count(*) FILTER (WHERE outcome = 'answered')::int AS answered,
                count(*) FILTER (WHERE outcome = 'abandoned')::int AS abandoned,
                count(*) FILTER (WHERE outcome = 'overflowed')::int AS overflowed,
+               count(*) FILTER (WHERE outcome = 'transferred')::int AS transferred_waiting,
                sum(wait) FILTER (WHERE outcome = 'answered') AS answer_sum,
                count(*) FILTER (WHERE outcome = 'answered' AND wait <= service_level_seconds)::int AS within,
                max(wait) AS longest_wait
@@ -177,7 +178,7 @@ function workgroupsReport(interval: ReportInterval | null): ReportSpec {
       SELECT b.start, g.id, g.name, COALESCE(e.offered, 0) AS offered, COALESCE(d.answered, 0) AS answered,
              COALESCE(d.abandoned, 0) AS abandoned, d.answer_sum, COALESCE(d.within, 0) AS within,
              d.longest_wait, COALESCE(h.handled, 0) AS handled, h.handle_sum,
-             COALESCE(e.transferred_in, 0) AS transferred_in, COALESCE(h.transferred_out, 0) AS transferred_out,
+             COALESCE(e.transferred_in, 0) AS transferred_in, COALESCE(h.transferred_out, 0) + COALESCE(d.transferred_waiting, 0) AS transferred_out,
              COALESCE(d.overflowed, 0) AS overflowed
         FROM buckets b CROSS JOIN groups g
         LEFT JOIN entered e ON e.bucket = b.n AND e.workgroup_id = g.id

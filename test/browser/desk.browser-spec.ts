@@ -216,7 +216,7 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     await supervisor.setViewportSize({ width: 1366, height: 900 });
     await supervisor.goto(`${stack.baseUrl}/supervisor/interactions/${waiting!.id}`);
     await supervisor.getByRole('heading', { name: /Facebook post or comment: Waiting/ }).waitFor();
-    await supervisor.getByLabel('Offer it to').selectOption({ label: 'Alice (available)' });
+    await supervisor.getByLabel('Send it to').selectOption({ label: 'Alice (available)' });
     await supervisor.getByRole('button', { name: 'Assign' }).click();
     await supervisor.getByRole('status').filter({ hasText: 'Offered to the agent.' }).waitFor();
     await supervisor.getByRole('heading', { name: /Facebook post or comment: Offered/ }).waitFor();

@@ -21,7 +21,7 @@ export interface QueueStay {
   enteredAt: number;
   via: 'queued' | 'transfer' | 'overflow';
   endedAt: number | null;
-  outcome: 'answered' | 'abandoned' | 'overflowed' | null;
+  outcome: 'answered' | 'abandoned' | 'overflowed' | 'transferred' | null;
 }
 
 export interface OfferStay {
@@ -72,17 +72,23 @@ export function rebuild(events: EventRow[]): Timeline {
         break;
       }
       case 'overflowed':
+      case 'queue.transferred': {
+        const overflow = e.type === 'overflowed';
         Object.assign(open(timeline.offers, id) ?? {}, { endedAt: at, outcome: 'withdrawn' });
-        Object.assign(open(timeline.queue, id) ?? {}, { endedAt: at, outcome: 'overflowed' });
+        Object.assign(open(timeline.queue, id) ?? {}, {
+          endedAt: at,
+          outcome: overflow ? 'overflowed' : 'transferred',
+        });
         timeline.queue.push({
           interactionId: id,
           workgroupId: e.workgroup_id,
           enteredAt: at,
-          via: 'overflow',
+          via: overflow ? 'overflow' : 'transfer',
           endedAt: null,
           outcome: null,
         });
         break;
+      }
       case 'offered':
         timeline.offers.push({
           interactionId: id,
@@ -164,7 +170,8 @@ export function workgroupFigures(
     handled: handled.length,
     averageHandleSeconds: mean(handled.map((s) => ((s.endedAt as number) - s.connectedAt) / US)),
     transferredIn: mine.filter((q) => q.via === 'transfer' && within(q.enteredAt, from, to)).length,
-    transferredOut: handled.filter((s) => s.end === 'transferred').length,
+    transferredOut:
+      handled.filter((s) => s.end === 'transferred').length + ended.filter((q) => q.outcome === 'transferred').length,
     overflowed: ended.filter((q) => q.outcome === 'overflowed').length,
   };
 }

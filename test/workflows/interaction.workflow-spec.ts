@@ -11,6 +11,7 @@ import {
   acceptUpdate,
   agentReplySignal,
   assignUpdate,
+  moveWaitingUpdate,
   customerMessageSignal,
   declineUpdate,
   DeliveryStatus,
@@ -71,6 +72,8 @@ class FakeActivities {
   assignRefusal: 'offline' | 'no-free-slot' | null = null;
   /** What overflowing answers: moved to the target (whose own settings follow), or refused by the row. */
   overflowMoves = true;
+  /** Whether a supervisor's move of a waiting interaction finds the row still waiting. */
+  moveSucceeds = true;
   overflowTarget: Partial<RoutingSettings> = {};
 
   build(): InteractionActivities & PollerActivities {
@@ -94,6 +97,21 @@ class FakeActivities {
         }),
       expireOffer: (input) => record('expireOffer', input, { expired: true }),
       declineOffer: (input) => record('declineOffer', input, { declined: true }),
+      moveWaitingInteraction: (input) =>
+        record('moveWaitingInteraction', input, {
+          moved: this.moveSucceeds,
+          settings: {
+            interactionId: input.interactionId,
+            state: InteractionState.QUEUED,
+            workgroupId: input.toWorkgroupId ?? 'wg-1',
+            workgroupName: input.toWorkgroupId ? 'Moved' : 'Care',
+            acceptTimeoutSeconds: 30,
+            wrapUpRequired: false,
+            wrapUpTimeoutSeconds: 60,
+            agentId: null,
+            agentName: null,
+          },
+        }),
       overflowInteraction: (input) =>
         record('overflowInteraction', input, {
           moved: this.overflowMoves,
@@ -204,6 +222,7 @@ describe('interactionWorkflow', () => {
     fake.polls = [];
     fake.assignRefusal = null;
     fake.overflowMoves = true;
+    fake.moveSucceeds = true;
     fake.overflowTarget = {};
   });
 
@@ -480,6 +499,45 @@ describe('interactionWorkflow', () => {
     await pause(1_500); // longer than the overflow time again
     expect(fake.named('overflowInteraction')).toHaveLength(1);
     await acceptAndConnect(handle, interactionId, 'agent-q');
+    await handle.terminate('done');
+  });
+
+  it("moves a waiting interaction to a supervisor's choice of queue, or keeps its offer when the row refuses", async () => {
+    // The first workgroup's overflow no longer applies once it was moved elsewhere.
+    fake.settings = { overflow: { afterSeconds: 1, workgroupId: 'wg-2' } };
+    const { handle, interactionId } = await start();
+    const held = offer(interactionId, 'agent-u', 30_000);
+    await handle.signal(offerCreatedSignal, held);
+    await offeredTo(handle, 'agent-u');
+    const move = (toWorkgroupId: string) =>
+      handle.executeUpdate(moveWaitingUpdate, {
+        args: [{ interactionId, agentId: 'sup', toWorkgroupId, toAgentId: null }],
+      });
+    // Refused by the row: agent-u's offer stands and can still be accepted later.
+    fake.moveSucceeds = false;
+    await expect(move('wg-3')).rejects.toMatchObject({ cause: { type: 'NOT_WAITING' } });
+    fake.moveSucceeds = true;
+    expect(await move('wg-3')).toMatchObject({ state: InteractionState.QUEUED, agentId: null });
+    expect(fake.named('moveWaitingInteraction')[1]).toEqual({
+      interactionId,
+      toWorkgroupId: 'wg-3',
+      toAgentId: null,
+      supervisorId: 'sup',
+      withdrawOfferId: held.offerId,
+    });
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(SearchAttributes.Workgroup)).toBe('Moved');
+    expect(described.typedSearchAttributes.get(SearchAttributes.InteractionState)).toBe('queued');
+    await expect(
+      handle.executeUpdate(acceptUpdate, {
+        args: [{ interactionId, agentId: 'agent-u', agentName: 'u', offerId: held.offerId, expiresAt: held.expiresAt }],
+      }),
+    ).rejects.toThrow();
+    // The moved-to queue has no overflow: it waits there for its next offer.
+    await pause(1_300); // past the first workgroup's overflow time
+    expect(fake.named('overflowInteraction')).toEqual([]);
+    await acceptAndConnect(handle, interactionId, 'agent-v');
+    await expect(move('wg-4')).rejects.toThrow();
     await handle.terminate('done');
   });
 

@@ -166,7 +166,11 @@ export class InteractionsController {
 
   @Post(':id/transfer')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'the connected agent, or a supervisor on any connected interaction' })
+  @ApiOkResponse({
+    description:
+      'the connected agent, or a supervisor on any interaction: a connected one, or one still waiting (queued, or ' +
+      "offered: that offer is withdrawn), into another workgroup's queue or reserved for one agent",
+  })
   async transfer(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string, @Body() body: TransferDto) {
     return this.interactions.transfer(user, id, body);
   }

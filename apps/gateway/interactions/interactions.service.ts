@@ -9,6 +9,7 @@ import {
   declineUpdate,
   disconnectUpdate,
   InteractionState,
+  moveWaitingUpdate,
   InteractionType,
   Platform,
   Role,
@@ -373,8 +374,11 @@ export class InteractionsService {
     requestId?: string,
   ): Promise<InteractionView> {
     const row = await this.visible(user, id);
+    // A supervisor may also move one that still waits (queued, or offered to someone whose offer is withdrawn).
+    const waiting =
+      (row.state === InteractionState.QUEUED || row.state === InteractionState.OFFERED) && this.isSupervisor(user);
     const agentId = this.actingAgent(user, row);
-    if (row.state !== InteractionState.CONNECTED || row.agent_id !== agentId) {
+    if (!waiting && (row.state !== InteractionState.CONNECTED || row.agent_id !== agentId)) {
       throw ApiError.conflict('the interaction is not connected to you', [{ state: row.state }]);
     }
     if ((target.workgroupId === undefined) === (target.agentId === undefined)) {
@@ -396,12 +400,16 @@ export class InteractionsService {
         throw ApiError.badRequest('invalid agentId', [{ field: 'agentId', message: 'unknown agent' }]);
       }
     }
+    if (waiting && target.workgroupId === row.workgroup_id) {
+      throw ApiError.conflict('the interaction already waits in that workgroup');
+    }
     await runUpdate(this.temporal, () =>
-      this.handle(row).executeUpdate(transferUpdate, {
+      this.handle(row).executeUpdate(waiting ? moveWaitingUpdate : transferUpdate, {
         args: [
           {
             interactionId: id,
-            agentId,
+            // For a waiting one, who moved it: the supervisor.
+            agentId: waiting ? user.id : agentId,
             toWorkgroupId: target.workgroupId ?? null,
             toAgentId: target.agentId ?? null,
           },

@@ -7,6 +7,7 @@ import { SessionsAndLimits1764000000005 } from './1764000000005-sessions-and-lim
 import { Reporting1764000000006 } from './1764000000006-reporting';
 import { Presence1764000000007 } from './1764000000007-presence';
 import { DeclineAndAssign1764000000008 } from './1764000000008-decline-and-assign';
+import { WaitingTransfer1764000000009 } from './1764000000009-waiting-transfer';
 
 export const MIGRATIONS = [
   InitialSchema1764000000000,
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   Reporting1764000000006,
   Presence1764000000007,
   DeclineAndAssign1764000000008,
+  WaitingTransfer1764000000009,
 ];

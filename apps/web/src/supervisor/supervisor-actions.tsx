@@ -4,8 +4,9 @@ import type { Directory, InteractionDetail } from '../lib/types';
 import { TransferTargets } from '../desktop/actions-bar';
 
 /**
- * What a supervisor can do with someone else's interaction: give a waiting one (queued, or offered to another agent)
- * to the agent of their choice; transfer or disconnect a connected one (its wrap-up stays with the agent).
+ * What a supervisor can do with someone else's interaction: offer a waiting one (queued, or offered to another agent)
+ * to the agent of their choice, or move it to another workgroup's queue; transfer or disconnect a connected one (its
+ * wrap-up stays with the agent).
  */
 export function SupervisorActions({
   detail,
@@ -43,28 +44,39 @@ export function SupervisorActions({
     event.preventDefault();
     const [kind, id] = target.split(':');
     if (!id) return;
-    if (waiting) void run('Offered to the agent.', 'assign', { agentId: id });
+    if (waiting && kind === 'agent') void run('Offered to the agent.', 'assign', { agentId: id });
     else void run('Transferred.', 'transfer', kind === 'wg' ? { workgroupId: id } : { agentId: id });
   }
 
   const selectId = `supervise-${detail.id}`;
   return (
     <section className="card supervisor-actions" aria-labelledby={`${selectId}-title`}>
-      <h2 id={`${selectId}-title`}>{waiting ? 'Assign' : 'Step in'}</h2>
+      <h2 id={`${selectId}-title`}>{waiting ? 'Assign or move' : 'Step in'}</h2>
       <form className="row" onSubmit={submit}>
         <div className="field">
-          <label htmlFor={selectId}>{waiting ? 'Offer it to' : 'Transfer to'}</label>
+          <label htmlFor={selectId}>{waiting ? 'Send it to' : 'Transfer to'}</label>
           <select id={selectId} value={target} required onChange={(e) => setTarget(e.target.value)}>
             {waiting ? (
               <>
-                <option value="">Choose an agent</option>
-                {directory?.agents
-                  .filter((a) => a.id !== detail.agentId)
-                  .map((a) => (
-                    <option key={a.id} value={`agent:${a.id}`} disabled={a.status === 'offline'}>
-                      {a.displayName} ({a.status})
-                    </option>
-                  ))}
+                <option value="">Choose an agent or a queue</option>
+                <optgroup label="Offer it now to">
+                  {directory?.agents
+                    .filter((a) => a.id !== detail.agentId)
+                    .map((a) => (
+                      <option key={a.id} value={`agent:${a.id}`} disabled={a.status === 'offline'}>
+                        {a.displayName} ({a.status})
+                      </option>
+                    ))}
+                </optgroup>
+                <optgroup label="Move to the queue of">
+                  {directory?.workgroups
+                    .filter((w) => w.id !== detail.workgroupId)
+                    .map((w) => (
+                      <option key={w.id} value={`wg:${w.id}`}>
+                        {w.name}
+                      </option>
+                    ))}
+                </optgroup>
               </>
             ) : (
               <TransferTargets directory={directory} />
@@ -72,7 +84,7 @@ export function SupervisorActions({
           </select>
         </div>
         <button type="submit" className="button primary" disabled={busy || !target}>
-          {waiting ? 'Assign' : 'Transfer'}
+          {!waiting ? 'Transfer' : target.startsWith('wg:') ? 'Move' : 'Assign'}
         </button>
         {!waiting && (
           <button
