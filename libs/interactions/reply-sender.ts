@@ -17,6 +17,7 @@ import {
   type TwitterClient,
 } from '@switchboard/platforms';
 import { repliesSent } from '@switchboard/observability';
+import { isPendingPrivateReply, MESSENGER_STANDARD_WINDOW_MS } from './reply-rules';
 import { latestInboundMessage, openInteractionOnThread } from './threads';
 
 /** Thrown for a failure worth another try (rate limit, network): the activity turns it into a Temporal retry. */
@@ -41,8 +42,6 @@ interface OutboundRow {
   credentials_ciphertext: string;
   customer_platform_user_id: string | null;
 }
-
-const MESSENGER_STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Sends an agent's reply through the platform and records the outcome on the message. */
 export class ReplySender {
@@ -204,15 +203,6 @@ export class ReplySender {
 }
 
 const UNIQUE_VIOLATION = '23505';
-
-/** The provisional key of a Messenger thread opened by a private reply to a comment, before Meta names the PSID. */
-export function pendingPrivateReplyKey(pageId: string, commentId: string): string {
-  return `${pageId}-comment-${commentId}`;
-}
-
-function isPendingPrivateReply(conversationKey: string): boolean {
-  return conversationKey.includes('-comment-');
-}
 
 /** The PSID of a Messenger thread is the second half of its key (`<page id>-<psid>`). */
 function messengerRecipient(row: OutboundRow): string | null {

@@ -23,6 +23,11 @@ export class ApiError extends HttpException {
     return new ApiError(HttpStatus.CONFLICT, message, details);
   }
 
+  /** The request is well formed but the platform's rules forbid it (a closed Messenger window…): `details` says which. */
+  static unprocessable(message: string, details: unknown[] = []): ApiError {
+    return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, message, details);
+  }
+
   static unauthorized(message = 'authentication required'): ApiError {
     return new ApiError(HttpStatus.UNAUTHORIZED, message);
   }

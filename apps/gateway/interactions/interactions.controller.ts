@@ -6,6 +6,7 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -147,6 +148,13 @@ export class InteractionsController {
   @Post(':id/replies')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'the reply, deliveryStatus "pending"; it becomes "sent" or "failed"' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      "the platform's rules forbid this reply, nothing was sent; `details[0].rule`: `messenger-window` (the " +
+      "customer's last Messenger message is over 7 days old), `awaiting-customer` (a private reply opened the " +
+      'conversation; the customer has not answered), `private-reply-used` (one per comment), ' +
+      '`private-reply-expired` (7 days after the comment), `nothing-to-answer` (the post was deleted), `too-long`',
+  })
   async reply(@CurrentUser() user: Principal, @Param('id', IdPipe) id: string, @Body() body: ReplyDto) {
     return this.interactions.reply(user, id, body.text, body.visibility);
   }

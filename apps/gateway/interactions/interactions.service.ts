@@ -22,7 +22,9 @@ import {
   openInteractionOnThread,
   pendingPrivateReplyKey,
   expandTemplate,
+  judgeReply,
   recordEvent,
+  replyFacts,
   workflowIdFor,
 } from '@switchboard/interactions';
 import { dmConversationKey } from '@switchboard/platforms';
@@ -527,13 +529,16 @@ export class InteractionsService {
     if (row.state !== InteractionState.CONNECTED || row.agent_id !== user.id) {
       throw ApiError.conflict('you can reply only on an interaction connected to you', [{ state: row.state }]);
     }
-    if (row.type === InteractionType.CONVERSATION && visibility === Visibility.PRIVATE) {
-      return this.escalate(user, row, text);
-    }
     if (row.type === InteractionType.DIRECT_MESSAGE && visibility === Visibility.PUBLIC) {
       throw ApiError.badRequest('invalid visibility', [
         { field: 'visibility', message: 'a direct message can only be answered privately' },
       ]);
+    }
+    // Before anything is stored or sent: what the platform would refuse is refused here, with its reason.
+    const refusal = judgeReply(await replyFacts(this.dataSource, row, visibility, text));
+    if (refusal) throw ApiError.unprocessable(refusal.reason, [{ rule: refusal.rule }]);
+    if (row.type === InteractionType.CONVERSATION && visibility === Visibility.PRIVATE) {
+      return this.escalate(user, row, text);
     }
     const messageId = randomUUID();
     await this.dataSource.transaction(async (manager) => {

@@ -1,0 +1,179 @@
+import { InteractionType, Platform, Visibility } from '@switchboard/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { queryOne } from '@switchboard/persistence';
+import { latestInboundMessage } from './threads';
+
+const HOUR_MS = 60 * 60 * 1000;
+/** Meta's standard messaging window: a plain response within 24 h of the customer's last message. */
+export const MESSENGER_STANDARD_WINDOW_MS = 24 * HOUR_MS;
+/** After it, a human agent may still answer with the `HUMAN_AGENT` tag, up to 7 days after that message. */
+export const MESSENGER_HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
+/** A private reply to a comment or visitor post: one, within 7 days of it. */
+export const PRIVATE_REPLY_WINDOW_MS = 7 * 24 * HOUR_MS;
+/** Meta's limit on a Messenger message's text. */
+export const MESSENGER_TEXT_LIMIT = 2000;
+
+/** What the platform's rules depend on, read from the thread just before a reply is stored. */
+export interface ReplyFacts {
+  platform: Platform;
+  type: InteractionType;
+  visibility: Visibility;
+  textLength: number;
+  now: number;
+  /** When the customer last wrote on this thread (the platform's time), if ever. */
+  lastInboundAt: number | null;
+  /** A Messenger thread opened by our private reply, which the customer has not answered yet. */
+  awaitingCustomerAnswer: boolean;
+  /** For a private reply on a public thread: the customer's comment it answers (their latest), if any. */
+  privateTarget: { at: number; earlierPrivateReplies: number } | null;
+  /** For a public reply: whether the post or comment it goes under still exists. */
+  publicTargetExists: boolean;
+}
+
+export type ReplyRule =
+  | 'messenger-window'
+  | 'awaiting-customer'
+  | 'private-reply-used'
+  | 'private-reply-expired'
+  | 'nothing-to-answer'
+  | 'too-long';
+
+export interface ReplyRefusal {
+  rule: ReplyRule;
+  reason: string;
+}
+
+const when = (at: number) => new Date(at).toISOString();
+
+/**
+ * Whether the platform would refuse this reply, and why, in the agent's words: Messenger's windows and its one private
+ * reply per comment, and a thread whose post is gone. Null when it may go.
+ */
+export function judgeReply(f: ReplyFacts): ReplyRefusal | null {
+  if (f.visibility === Visibility.PUBLIC) {
+    return f.publicTargetExists
+      ? null
+      : {
+          rule: 'nothing-to-answer',
+          reason: 'the post or comment this thread answers was deleted: nothing to reply under',
+        };
+  }
+  if (f.platform !== Platform.FACEBOOK) return null;
+  if (f.textLength > MESSENGER_TEXT_LIMIT) {
+    return { rule: 'too-long', reason: `Messenger takes at most ${MESSENGER_TEXT_LIMIT} characters` };
+  }
+  if (f.type === InteractionType.CONVERSATION) {
+    // A private reply to the customer's comment (it escalates to Messenger).
+    if (!f.privateTarget) return null; // no comment to answer: the escalation itself says so (409)
+    if (f.privateTarget.earlierPrivateReplies > 0) {
+      return {
+        rule: 'private-reply-used',
+        reason:
+          'this comment already had its private reply: Meta allows one per comment; wait for the customer to write',
+      };
+    }
+    if (f.now - f.privateTarget.at > PRIVATE_REPLY_WINDOW_MS) {
+      return {
+        rule: 'private-reply-expired',
+        reason: `the comment was written on ${when(f.privateTarget.at)}: Meta allows a private reply within 7 days`,
+      };
+    }
+    return null;
+  }
+  if (f.awaitingCustomerAnswer) {
+    return {
+      rule: 'awaiting-customer',
+      reason: 'the private reply opened this conversation: Messenger allows the next message once the customer answers',
+    };
+  }
+  if (f.lastInboundAt === null || f.now - f.lastInboundAt > MESSENGER_HUMAN_AGENT_WINDOW_MS) {
+    return {
+      rule: 'messenger-window',
+      reason:
+        f.lastInboundAt === null
+          ? 'the customer has not written on Messenger: Meta allows an answer only after they do'
+          : `the Messenger window is closed: the customer last wrote on ${when(f.lastInboundAt)}, and Meta allows ` +
+            'answers up to 7 days after (24 hours, then with the human agent tag)',
+    };
+  }
+  return null;
+}
+
+type Executor = DataSource | EntityManager;
+
+/** The thread's facts for `judgeReply`, from PostgreSQL. */
+export async function replyFacts(
+  executor: Executor,
+  interaction: { platform: Platform; type: InteractionType; account_id: string; conversation_key: string },
+  visibility: Visibility,
+  text: string,
+): Promise<ReplyFacts> {
+  const { account_id: accountId, conversation_key: key } = interaction;
+  const [latest, latestReplyable] = await Promise.all([
+    latestInboundMessage(executor, accountId, key),
+    latestInboundMessage(executor, accountId, key, { replyable: true }),
+  ]);
+  const facts: ReplyFacts = {
+    platform: interaction.platform,
+    type: interaction.type,
+    visibility,
+    textLength: [...text].length,
+    now: Date.now(),
+    lastInboundAt: latest ? new Date(latest.sent_at).getTime() : null,
+    awaitingCustomerAnswer: false,
+    privateTarget: null,
+    publicTargetExists: true,
+  };
+  if (visibility === Visibility.PUBLIC) {
+    if (interaction.platform === Platform.FACEBOOK) {
+      // Replies go under the thread's root (the top-level comment or the visitor post).
+      const root = await queryOne<{ deleted: boolean }>(
+        executor,
+        `SELECT deleted_at IS NOT NULL AS deleted FROM messages
+          WHERE account_id = $1 AND platform_message_id = $2 AND direction = 'inbound'`,
+        [accountId, key],
+      );
+      facts.publicTargetExists = root ? !root.deleted : latestReplyable !== null;
+    } else {
+      facts.publicTargetExists = latestReplyable !== null;
+    }
+    return facts;
+  }
+  if (interaction.platform !== Platform.FACEBOOK) return facts;
+  if (interaction.type === InteractionType.CONVERSATION) {
+    if (latestReplyable?.platform_message_id) {
+      const earlier = await queryOne<{ n: number }>(
+        executor,
+        `SELECT count(*)::int AS n FROM messages
+          WHERE account_id = $1 AND in_reply_to = $2 AND direction = 'outbound' AND visibility = 'private'
+            AND delivery_status IS DISTINCT FROM 'failed'`,
+        [accountId, latestReplyable.platform_message_id],
+      );
+      facts.privateTarget = { at: new Date(latestReplyable.sent_at).getTime(), earlierPrivateReplies: earlier?.n ?? 0 };
+    }
+    return facts;
+  }
+  // Opened by our private reply to a comment, which the customer has not answered on Messenger yet: still keyed by the
+  // comment (Meta has not named their Messenger id), or keyed by it with no message of theirs.
+  if (isPendingPrivateReply(key)) facts.awaitingCustomerAnswer = true;
+  else if (!latest) {
+    const opened = await queryOne<{ n: number }>(
+      executor,
+      `SELECT count(*)::int AS n FROM messages
+        WHERE account_id = $1 AND conversation_key = $2 AND direction = 'outbound' AND in_reply_to IS NOT NULL
+          AND delivery_status IS DISTINCT FROM 'failed'`,
+      [accountId, key],
+    );
+    facts.awaitingCustomerAnswer = (opened?.n ?? 0) > 0;
+  }
+  return facts;
+}
+
+/** The provisional key of a Messenger thread opened by a private reply to a comment, before Meta names the PSID. */
+export function pendingPrivateReplyKey(pageId: string, commentId: string): string {
+  return `${pageId}-comment-${commentId}`;
+}
+
+export function isPendingPrivateReply(conversationKey: string): boolean {
+  return conversationKey.includes('-comment-');
+}
