@@ -65,6 +65,10 @@ describe('reply rules: 422 before anything is sent', () => {
 
   it('refuses a Messenger answer more than 7 days after the customer last wrote, storing and sending nothing', async () => {
     const { id, psid } = await connected('message', 'my order from last week', 8);
+    // The interaction says so before anyone types: the desk shows it above the reply box.
+    const rules = (await api.get<{ replyRules: { private: { rule: string } | null } }>(`/api/interactions/${id}`)).body
+      .replyRules;
+    expect(rules.private?.rule).toBe('messenger-window');
     const refused = await api.post<{ error: string; details: { rule: string }[] }>(`/api/interactions/${id}/replies`, {
       text: 'Sorry for the wait!',
       visibility: 'private',
@@ -81,6 +85,13 @@ describe('reply rules: 422 before anything is sent', () => {
 
   it('answers within the 7 days, with the human agent tag after the first 24 hours', async () => {
     const { id, psid } = await connected('message', 'order question from the weekend', 2);
+    const detail = (
+      await api.get<{ messages: { sentAt: string }[]; replyRules: { private: unknown; privateUntil: string } }>(
+        `/api/interactions/${id}`,
+      )
+    ).body;
+    expect(detail.replyRules.private).toBeNull();
+    expect(Date.parse(detail.replyRules.privateUntil)).toBe(Date.parse(detail.messages[0]!.sentAt) + 7 * DAY_MS);
     const reply = await api.post<{ id: string }>(`/api/interactions/${id}/replies`, {
       text: 'Here is your answer.',
       visibility: 'private',

@@ -1,5 +1,5 @@
 import { InteractionType, Platform, Visibility } from '@switchboard/contracts';
-import { judgeReply, type ReplyFacts } from './reply-rules';
+import { judgeReply, privateReplyUntil, type ReplyFacts } from './reply-rules';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -59,5 +59,18 @@ describe('the platforms’ reply rules', () => {
   it('puts no window on X direct messages', () => {
     const x = messenger({ platform: Platform.TWITTER, lastInboundAt: NOW - 90 * DAY, textLength: 5000 });
     expect(judgeReply(x)).toBeNull();
+  });
+
+  it('says until when a private answer may go', () => {
+    expect(privateReplyUntil(messenger({ lastInboundAt: NOW - DAY }))).toBe(NOW + 6 * DAY);
+    expect(
+      privateReplyUntil(
+        messenger({
+          type: InteractionType.CONVERSATION,
+          privateTarget: { at: NOW - 2 * DAY, earlierPrivateReplies: 0 },
+        }),
+      ),
+    ).toBe(NOW + 5 * DAY);
+    expect(privateReplyUntil(messenger({ platform: Platform.TWITTER }))).toBeNull();
   });
 });

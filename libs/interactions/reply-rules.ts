@@ -101,6 +101,15 @@ export function judgeReply(f: ReplyFacts): ReplyRefusal | null {
 
 type Executor = DataSource | EntityManager;
 
+/** Until when a private answer may still go (Messenger's 7 days from the customer's last message, or from the comment). */
+export function privateReplyUntil(f: ReplyFacts): number | null {
+  if (f.platform !== Platform.FACEBOOK) return null;
+  if (f.type === InteractionType.CONVERSATION) {
+    return f.privateTarget ? f.privateTarget.at + PRIVATE_REPLY_WINDOW_MS : null;
+  }
+  return f.lastInboundAt === null ? null : f.lastInboundAt + MESSENGER_HUMAN_AGENT_WINDOW_MS;
+}
+
 /** The thread's facts for `judgeReply`, from PostgreSQL. */
 export async function replyFacts(
   executor: Executor,

@@ -23,6 +23,7 @@ import {
   pendingPrivateReplyKey,
   expandTemplate,
   judgeReply,
+  privateReplyUntil,
   recordEvent,
   replyFacts,
   workflowIdFor,
@@ -201,6 +202,7 @@ export class InteractionsService {
     ]);
     const context = await this.context(row);
     return {
+      ...(row.state === InteractionState.CONNECTED ? { replyRules: await this.replyRules(row) } : {}),
       ...interactionView(row),
       ...context,
       messages,
@@ -215,6 +217,24 @@ export class InteractionsService {
         avatarUrl: customer.avatar_url,
       },
       history: history.map(interactionView),
+    };
+  }
+
+  /**
+   * What the platform would refuse now, for each visibility the interaction takes (the reply box says it before the
+   * agent types), and until when a private answer may go. `POST /replies` judges again, with the text.
+   */
+  private async replyRules(row: InteractionRecord) {
+    const judge = async (visibility: Visibility) => {
+      const facts = await replyFacts(this.dataSource, row, visibility, '');
+      return { facts, refusal: judgeReply(facts) };
+    };
+    const privately = await judge(Visibility.PRIVATE);
+    const until = privateReplyUntil(privately.facts);
+    return {
+      public: row.type === InteractionType.CONVERSATION ? (await judge(Visibility.PUBLIC)).refusal : null,
+      private: privately.refusal,
+      privateUntil: until === null ? null : new Date(until).toISOString(),
     };
   }
 

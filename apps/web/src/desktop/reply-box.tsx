@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { api, errorText } from '../lib/api';
+import { when } from '../lib/format';
 import { customerLabel } from '../lib/labels';
 import type { InteractionDetail, Message, StandardResponse, Visibility } from '../lib/types';
 import { applyMessage, notify } from './desk-store';
@@ -93,6 +94,9 @@ export function ReplyBox({ detail }: { detail: InteractionDetail }) {
   }
 
   const privateOnPublic = isPublicThread && draft.visibility === 'private';
+  // What the platform would refuse, as the server judged when the interaction was read (sending judges again).
+  const refusal = detail.replyRules?.[draft.visibility] ?? null;
+  const privateUntil = draft.visibility === 'private' ? (detail.replyRules?.privateUntil ?? null) : null;
   return (
     <form
       className="reply"
@@ -132,6 +136,19 @@ export function ReplyBox({ detail }: { detail: InteractionDetail }) {
           Private: this goes to {customerLabel(detail.customer)} as a direct message and opens a separate direct-message
           interaction, connected to you. The public thread stays open here.
         </p>
+      )}
+      {refusal ? (
+        <p className="warning" role="note" data-testid="reply-refusal">
+          {detail.platform === 'facebook' ? 'Meta' : 'X'} would refuse this reply: {refusal.reason}.
+        </p>
+      ) : (
+        privateUntil && (
+          <p className="hint" data-testid="reply-window">
+            {isPublicThread
+              ? `Meta takes one private reply to this comment, until ${when(privateUntil)}.`
+              : `Messenger takes answers until ${when(privateUntil)}, 7 days after the customer last wrote.`}
+          </p>
+        )
       )}
       <div className="row spread">
         <label htmlFor={`reply-${detail.id}`} className="reply-label">

@@ -76,6 +76,17 @@ export interface InteractionDetail extends Interaction {
   channelName: string | null;
   workgroup: { id: string; name: string | null; wrapUpRequired: boolean; wrapUpTimeoutSeconds: number | null } | null;
   wrapUpCodes: { code: string; label: string }[];
+  /** While connected: what the platform would refuse now, per visibility, and until when a private answer may go. */
+  replyRules?: {
+    public: ReplyRefusal | null;
+    private: ReplyRefusal | null;
+    privateUntil: string | null;
+  };
+}
+
+export interface ReplyRefusal {
+  rule: string;
+  reason: string;
 }
 
 export interface Offer {
