@@ -94,6 +94,7 @@ export function createInteractionActivities({ lifecycle, replies, logger }: Inte
       toAgentId: string | null;
       supervisorId: string;
       withdrawOfferId: string | null;
+      moveId: string;
     }): Promise<{ moved: boolean; settings: RoutingSettings }> {
       return step('moveWaiting', input, () => lifecycle.moveWaiting(input));
     },

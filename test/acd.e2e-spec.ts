@@ -118,10 +118,11 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
     });
 
     // The agents report counts each decline.
-    const today = new Date().toISOString().slice(0, 10);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    // From yesterday to after tomorrow: a run across midnight still counts all it did.
+    const since = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const until = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     const report = await admin.get<{ agentId: string; offers: number; offersDeclined: number; accepted: number }[]>(
-      `/api/reports/agents?from=${today}&to=${tomorrow}`,
+      `/api/reports/agents?from=${since}&to=${until}`,
     );
     expect(report.status).toBe(200);
     expect(report.body.find((r) => r.agentId === agents[holder]!.id)).toMatchObject({
@@ -130,7 +131,7 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
       accepted: 1,
     });
     expect(report.body.find((r) => r.agentId === agents[other]!.id)).toMatchObject({ offers: 1, offersDeclined: 1 });
-    const csv = await admin.get<string>(`/api/reports/agents?from=${today}&to=${tomorrow}&format=csv`);
+    const csv = await admin.get<string>(`/api/reports/agents?from=${since}&to=${until}&format=csv`);
     expect(csv.body.split('\n')[0]).toContain('offersDeclined');
   });
 
@@ -257,10 +258,11 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(2_000);
     expect(['alice', 'bob', 'carol'].map((name) => agents[name]!.id)).toContain(moved!.agentId);
 
-    const today = new Date().toISOString().slice(0, 10);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    // From yesterday to after tomorrow: a run across midnight still counts all it did.
+    const since = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const until = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     const report = await admin.get<{ workgroupId: string; offered: number; overflowed: number }[]>(
-      `/api/reports/workgroups?from=${today}&to=${tomorrow}`,
+      `/api/reports/workgroups?from=${since}&to=${until}`,
     );
     expect(report.body.find((r) => r.workgroupId === firstLine)).toMatchObject({ offered: 1, overflowed: 1 });
     expect(report.body.find((r) => r.workgroupId === care)!.offered).toBeGreaterThanOrEqual(1);
@@ -274,12 +276,13 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
     ).toBe(409);
     expect((await admin.post(`/api/interactions/${id}/transfer`, { workgroupId: care })).status).toBe(409);
     await status('dave', 'available');
-    const today = new Date().toISOString().slice(0, 10);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    // From yesterday to after tomorrow: a run across midnight still counts all it did.
+    const since = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const until = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     const figures = async () => {
       const rows = (
         await admin.get<{ workgroupId: string; transferredIn: number; transferredOut: number }[]>(
-          `/api/reports/workgroups?from=${today}&to=${tomorrow}`,
+          `/api/reports/workgroups?from=${since}&to=${until}`,
         )
       ).body;
       return {

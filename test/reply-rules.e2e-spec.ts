@@ -131,6 +131,31 @@ describe('reply rules: 422 before anything is sent', () => {
     ]);
   });
 
+  it('sends a failed private reply again from the conversation it opened, then waits for the customer', async () => {
+    const { id, ids } = await connected('comment', 'order arrived in pieces');
+    stack.sim.failNext({ method: 'POST', pathPattern: 'messages$', graphError: 551 });
+    const first = await api.post<{ id: string; interactionId: string }>(`/api/interactions/${id}/replies`, {
+      text: 'Sorry! Writing to you privately.',
+      visibility: 'private',
+    });
+    expect(first.status).toBe(202);
+    await socket.next('message.updated', (d) => d.id === first.body.id && d.deliveryStatus === 'failed');
+    // Nothing reached the customer: the conversation it opened may send the private reply again.
+    const again = await api.post<{ id: string }>(`/api/interactions/${first.body.interactionId}/replies`, {
+      text: 'Sorry! Writing to you privately (again).',
+      visibility: 'private',
+    });
+    expect(again.status).toBe(202);
+    await socket.next('message.updated', (d) => d.id === again.body.id && d.deliveryStatus === 'sent');
+    expect(sentTo(ids.commentId!).map((r) => r.text)).toEqual(['Sorry! Writing to you privately (again).']);
+    const third = await api.post<{ details: { rule: string }[] }>(
+      `/api/interactions/${first.body.interactionId}/replies`,
+      { text: 'Hello?', visibility: 'private' },
+    );
+    expect(third.status).toBe(422);
+    expect(third.body.details).toEqual([{ rule: 'awaiting-customer' }]);
+  });
+
   it('refuses a private reply to a comment older than 7 days', async () => {
     const { id, ids } = await connected('comment', 'order never came, still waiting', 8);
     const refused = await api.post<{ details: { rule: string }[] }>(`/api/interactions/${id}/replies`, {

@@ -8,6 +8,7 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { InteractionActivities } from '@switchboard/activities';
@@ -350,8 +351,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     {
       validator: ({ interactionId: id }: AssignInput) => {
         assertOwn(id);
-        // Not while routing: the queue step has not answered yet, and what follows an assignment relies on it.
-        if (state.phase !== 'queued' && state.phase !== 'offered') {
+        if (state.phase !== 'routing' && state.phase !== 'queued' && state.phase !== 'offered') {
           throw conflict('the interaction is not waiting for an agent', InteractionConflict.NOT_WAITING);
         }
       },
@@ -376,6 +376,7 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
           toAgentId,
           supervisorId,
           withdrawOfferId: withdrawn?.offerId ?? null,
+          moveId: uuid4(),
         });
       } finally {
         state.stepping -= 1;
@@ -398,7 +399,8 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     {
       validator: ({ interactionId: id, toWorkgroupId, toAgentId }: TransferInput) => {
         assertOwn(id);
-        if (state.phase !== 'queued' && state.phase !== 'offered') {
+        // Not before the queue step answered (an assignment while routing leaves it `queued`): its settings are needed.
+        if ((state.phase !== 'queued' && state.phase !== 'offered') || state.queueEnteredAt === 0) {
           throw conflict('the interaction is not waiting for an agent', InteractionConflict.NOT_WAITING);
         }
         if ((toWorkgroupId === null) === (toAgentId === null)) {

@@ -324,21 +324,31 @@ export class InteractionLifecycle {
     toAgentId: string | null;
     supervisorId: string;
     withdrawOfferId: string | null;
+    /** The workflow's id for this move: a retried step finds it made by it, whatever happened to the row since. */
+    moveId: string;
   }): Promise<{ moved: boolean; settings: RoutingSettings }> {
     const row = await this.dataSource.transaction(async (manager) => {
+      // The dispatcher's order: its lock, then the row; no dispatch pass can offer the row on its old terms meanwhile.
+      await this.dispatcher.lock(manager);
       const locked = await this.lock(manager, input.interactionId);
-      // A retried activity whose first attempt committed finds it moved (the gateway refuses a move to where it is).
-      const there =
-        locked.state === InteractionState.QUEUED &&
-        (input.toAgentId
-          ? locked.reserved_agent_id === input.toAgentId
-          : locked.workgroup_id === input.toWorkgroupId && !locked.reserved_agent_id);
-      if (there) return 'done' as const;
+      const made = await queryOne(
+        manager,
+        `SELECT 1 FROM interaction_events
+          WHERE interaction_id = $1 AND type = 'queue.transferred' AND data ->> 'moveId' = $2`,
+        [locked.id, input.moveId],
+      );
+      if (made) return 'done' as const;
       const withdrawing =
         locked.state === InteractionState.OFFERED &&
         !!input.withdrawOfferId &&
         locked.offer_id === input.withdrawOfferId;
       if (locked.state !== InteractionState.QUEUED && !withdrawing) return null;
+      // A thread the customer deleted is being abandoned; a target deleted since the gateway looked is no target.
+      if (locked.thread_deleted_at) return null;
+      const target = input.toAgentId
+        ? await queryOne(manager, `SELECT 1 FROM users WHERE id = $1 AND 'agent' = ANY(roles)`, [input.toAgentId])
+        : await queryOne(manager, 'SELECT 1 FROM workgroups WHERE id = $1', [input.toWorkgroupId]);
+      if (!target) return null;
       await manager.query(
         `UPDATE interactions
             SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL,
@@ -358,6 +368,7 @@ export class InteractionLifecycle {
           toWorkgroupId: input.toWorkgroupId,
           toAgentId: input.toAgentId,
           supervisorId: input.supervisorId,
+          moveId: input.moveId,
           ...(withdrawing ? { withdrawnOfferId: locked.offer_id } : {}),
         },
       });

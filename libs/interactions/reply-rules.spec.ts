@@ -29,13 +29,20 @@ describe('the platforms’ reply rules', () => {
     expect(judgeReply(messenger({ lastInboundAt: null }))?.rule).toBe('messenger-window');
   });
 
-  it('waits for the customer after a private reply opened the conversation', () => {
-    expect(judgeReply(messenger({ awaitingCustomerAnswer: true }))?.rule).toBe('awaiting-customer');
+  it('waits for the customer after a private reply opened the conversation, or sends that reply again if it failed', () => {
+    expect(judgeReply(messenger({ lastInboundAt: null, awaitingCustomerAnswer: true }))?.rule).toBe(
+      'awaiting-customer',
+    );
+    const again = { lastInboundAt: null, privateTarget: { id: 'c1', at: NOW - DAY, earlierPrivateReplies: 0 } };
+    expect(judgeReply(messenger(again))).toBeNull();
+    expect(
+      judgeReply(messenger({ ...again, privateTarget: { ...again.privateTarget, at: NOW - 8 * DAY } }))?.rule,
+    ).toBe('private-reply-expired');
   });
 
   it('allows one private reply per comment, within 7 days of it', () => {
     const comment = (at: number, earlierPrivateReplies = 0) =>
-      messenger({ type: InteractionType.CONVERSATION, privateTarget: { at, earlierPrivateReplies } });
+      messenger({ type: InteractionType.CONVERSATION, privateTarget: { id: 'c1', at, earlierPrivateReplies } });
     expect(judgeReply(comment(NOW - 6 * DAY))).toBeNull();
     expect(judgeReply(comment(NOW - HOUR, 1))?.rule).toBe('private-reply-used');
     expect(judgeReply(comment(NOW - 7 * DAY - 1000))?.rule).toBe('private-reply-expired');
@@ -67,7 +74,7 @@ describe('the platforms’ reply rules', () => {
       privateReplyUntil(
         messenger({
           type: InteractionType.CONVERSATION,
-          privateTarget: { at: NOW - 2 * DAY, earlierPrivateReplies: 0 },
+          privateTarget: { id: 'c1', at: NOW - 2 * DAY, earlierPrivateReplies: 0 },
         }),
       ),
     ).toBe(NOW + 5 * DAY);

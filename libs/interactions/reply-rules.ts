@@ -1,6 +1,6 @@
 import { InteractionType, Platform, Visibility } from '@switchboard/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
-import { queryOne } from '@switchboard/persistence';
+import { queryOne, queryRows } from '@switchboard/persistence';
 import { latestInboundMessage } from './threads';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -24,8 +24,11 @@ export interface ReplyFacts {
   lastInboundAt: number | null;
   /** A Messenger thread opened by our private reply, which the customer has not answered yet. */
   awaitingCustomerAnswer: boolean;
-  /** For a private reply on a public thread: the customer's comment it answers (their latest), if any. */
-  privateTarget: { at: number; earlierPrivateReplies: number } | null;
+  /**
+   * The comment a private reply answers: on a public thread the customer's latest; on a Messenger thread our private
+   * reply opened, that comment again when every private reply to it failed (the next message is that reply again).
+   */
+  privateTarget: { id: string; at: number; earlierPrivateReplies: number } | null;
   /** For a public reply: whether the post or comment it goes under still exists. */
   publicTargetExists: boolean;
 }
@@ -62,9 +65,8 @@ export function judgeReply(f: ReplyFacts): ReplyRefusal | null {
   if (f.textLength > MESSENGER_TEXT_LIMIT) {
     return { rule: 'too-long', reason: `Messenger takes at most ${MESSENGER_TEXT_LIMIT} characters` };
   }
-  if (f.type === InteractionType.CONVERSATION) {
-    // A private reply to the customer's comment (it escalates to Messenger).
-    if (!f.privateTarget) return null; // no comment to answer: the escalation itself says so (409)
+  if (f.privateTarget) {
+    // A private reply to the customer's comment (on a public thread it escalates to Messenger).
     if (f.privateTarget.earlierPrivateReplies > 0) {
       return {
         rule: 'private-reply-used',
@@ -80,6 +82,8 @@ export function judgeReply(f: ReplyFacts): ReplyRefusal | null {
     }
     return null;
   }
+  // No comment to answer on a public thread: the escalation itself says so (409).
+  if (f.type === InteractionType.CONVERSATION) return null;
   if (f.awaitingCustomerAnswer) {
     return {
       rule: 'awaiting-customer',
@@ -104,9 +108,8 @@ type Executor = DataSource | EntityManager;
 /** Until when a private answer may still go (Messenger's 7 days from the customer's last message, or from the comment). */
 export function privateReplyUntil(f: ReplyFacts): number | null {
   if (f.platform !== Platform.FACEBOOK) return null;
-  if (f.type === InteractionType.CONVERSATION) {
-    return f.privateTarget ? f.privateTarget.at + PRIVATE_REPLY_WINDOW_MS : null;
-  }
+  if (f.privateTarget) return f.privateTarget.at + PRIVATE_REPLY_WINDOW_MS;
+  if (f.type === InteractionType.CONVERSATION) return null;
   return f.lastInboundAt === null ? null : f.lastInboundAt + MESSENGER_HUMAN_AGENT_WINDOW_MS;
 }
 
@@ -158,22 +161,37 @@ export async function replyFacts(
             AND delivery_status IS DISTINCT FROM 'failed'`,
         [accountId, latestReplyable.platform_message_id],
       );
-      facts.privateTarget = { at: new Date(latestReplyable.sent_at).getTime(), earlierPrivateReplies: earlier?.n ?? 0 };
+      facts.privateTarget = {
+        id: latestReplyable.platform_message_id,
+        at: new Date(latestReplyable.sent_at).getTime(),
+        earlierPrivateReplies: earlier?.n ?? 0,
+      };
     }
     return facts;
   }
-  // Opened by our private reply to a comment, which the customer has not answered on Messenger yet: still keyed by the
-  // comment (Meta has not named their Messenger id), or keyed by it with no message of theirs.
-  if (isPendingPrivateReply(key)) facts.awaitingCustomerAnswer = true;
-  else if (!latest) {
-    const opened = await queryOne<{ n: number }>(
+  if (latest) return facts;
+  // No message of the customer's yet: a thread our private reply to a comment opened (still keyed by the comment until
+  // Meta names their Messenger id). Once that reply went, the next message waits for their answer; if it failed, the
+  // next message is that private reply again, under the comment's rules.
+  const openers = await queryRows<{ in_reply_to: string; failed: boolean }>(
+    executor,
+    `SELECT in_reply_to, delivery_status = 'failed' AS failed FROM messages
+      WHERE account_id = $1 AND conversation_key = $2 AND direction = 'outbound' AND in_reply_to IS NOT NULL
+      ORDER BY sent_at`,
+    [accountId, key],
+  );
+  if (openers.some((o) => !o.failed)) facts.awaitingCustomerAnswer = true;
+  else if (openers[0] && isPendingPrivateReply(key)) {
+    const comment = await queryOne<{ sent_at: Date }>(
       executor,
-      `SELECT count(*)::int AS n FROM messages
-        WHERE account_id = $1 AND conversation_key = $2 AND direction = 'outbound' AND in_reply_to IS NOT NULL
-          AND delivery_status IS DISTINCT FROM 'failed'`,
-      [accountId, key],
+      `SELECT sent_at FROM messages WHERE account_id = $1 AND platform_message_id = $2 AND direction = 'inbound'`,
+      [accountId, openers[0].in_reply_to],
     );
-    facts.awaitingCustomerAnswer = (opened?.n ?? 0) > 0;
+    facts.privateTarget = {
+      id: openers[0].in_reply_to,
+      at: comment ? new Date(comment.sent_at).getTime() : facts.now,
+      earlierPrivateReplies: 0,
+    };
   }
   return facts;
 }

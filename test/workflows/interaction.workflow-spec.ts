@@ -524,6 +524,7 @@ describe('interactionWorkflow', () => {
       toAgentId: null,
       supervisorId: 'sup',
       withdrawOfferId: held.offerId,
+      moveId: expect.any(String) as string,
     });
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(SearchAttributes.Workgroup)).toBe('Moved');
@@ -538,7 +539,10 @@ describe('interactionWorkflow', () => {
     expect(fake.named('overflowInteraction')).toEqual([]);
     await acceptAndConnect(handle, interactionId, 'agent-v');
     await expect(move('wg-4')).rejects.toThrow();
-    await handle.terminate('done');
+    await handle.executeUpdate(disconnectUpdate, { args: [{ interactionId, agentId: 'agent-v' }] });
+    await handle.executeUpdate(wrapUpUpdate, { args: [{ interactionId, agentId: 'agent-v', code: null }] });
+    expect(await handle.result()).toMatchObject({ reason: 'handled' });
+    record('moved-while-waiting', handle, cli, env.address);
   });
 
   it('goes back to the queue on transfer and is offered again', async () => {

@@ -555,18 +555,21 @@ export class InteractionsService {
       ]);
     }
     // Before anything is stored or sent: what the platform would refuse is refused here, with its reason.
-    const refusal = judgeReply(await replyFacts(this.dataSource, row, visibility, text));
+    const facts = await replyFacts(this.dataSource, row, visibility, text);
+    const refusal = judgeReply(facts);
     if (refusal) throw ApiError.unprocessable(refusal.reason, [{ rule: refusal.rule }]);
     if (row.type === InteractionType.CONVERSATION && visibility === Visibility.PRIVATE) {
       return this.escalate(user, row, text);
     }
     const messageId = randomUUID();
+    // On a Messenger thread whose opening private reply failed, this message is that private reply again.
+    const inReplyTo = row.type === InteractionType.DIRECT_MESSAGE ? (facts.privateTarget?.id ?? null) : null;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `INSERT INTO messages (id, platform, account_id, conversation_key, interaction_id, direction, visibility,
-                               agent_id, text, sent_at, delivery_status)
-         VALUES ($1, $2, $3, $4, $5, 'outbound', $6, $7, $8, now(), 'pending')`,
-        [messageId, row.platform, row.account_id, row.conversation_key, row.id, visibility, user.id, text],
+                               agent_id, text, sent_at, delivery_status, in_reply_to)
+         VALUES ($1, $2, $3, $4, $5, 'outbound', $6, $7, $8, now(), 'pending', $9)`,
+        [messageId, row.platform, row.account_id, row.conversation_key, row.id, visibility, user.id, text, inReplyTo],
       );
       await publish(manager, { kind: 'message.created', messageId });
     });
