@@ -304,7 +304,9 @@ describe('walk-through: posts, comments, tweets and DMs from webhook to wrap-up'
       (u) => u.username === 'alice',
     )!;
     const toAgent = await agents.bob!.socket.call('transfer', { interactionId: parentId, agentId: alice.id });
-    expect(toAgent).toMatchObject({ event: 'ack', data: { result: { state: 'queued' } } });
+    expect(toAgent.event).toBe('ack');
+    // Back in the queue, reserved for Alice, who is available: by the time the answer is read it may be hers already.
+    expect(['queued', 'offered']).toContain((toAgent.data.result as { state: string }).state);
     const offer = await agents.alice!.socket.next('offer', (d) => (d.interaction as { id: string }).id === parentId);
     expect(offer.data.interaction).toMatchObject({ agentId: alice.id });
     expect(await agents.alice!.socket.call('accept', { interactionId: parentId })).toMatchObject({ event: 'ack' });
