@@ -40,6 +40,7 @@ export class WorkerModule {
               secrets,
               new FacebookGraphClient(config.facebook),
               new TwitterClient(config.twitter),
+              config.facebook.humanAgentTag,
             ),
         },
         {

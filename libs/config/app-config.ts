@@ -16,6 +16,11 @@ class EnvVariables {
   @IsOptional() @IsString() TEMPORAL_CLI?: string;
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) FACEBOOK_GRAPH_URL = 'https://graph.facebook.com';
   @Matches(/^v\d+\.\d+$/) FACEBOOK_GRAPH_VERSION = 'v25.0';
+  /**
+   * Whether the Pages' app holds Meta's Human Agent permission: Messenger answers then go up to 7 days after the
+   * customer's last message (tagged `HUMAN_AGENT` after 24 h); without it, 24 hours.
+   */
+  @IsIn(['true', 'false']) MESSENGER_HUMAN_AGENT = 'true';
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) TWITTER_API_URL = 'https://api.x.com';
   @IsOptional() @IsString() @MinLength(16) SECRET_KEY?: string;
   @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
@@ -77,7 +82,7 @@ export interface AppConfig {
     uiPort: number;
     cli: string | null;
   };
-  facebook: { graphUrl: string; graphVersion: string };
+  facebook: { graphUrl: string; graphVersion: string; humanAgentTag: boolean };
   twitter: { apiUrl: string; pollMentionsSeconds: number; pollDmSeconds: number };
   secretKey: Buffer;
   adminPassword: string | null;
@@ -159,7 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       uiPort: vars.TEMPORAL_UI_PORT,
       cli: vars.TEMPORAL_CLI ?? null,
     },
-    facebook: { graphUrl: stripSlash(vars.FACEBOOK_GRAPH_URL), graphVersion: vars.FACEBOOK_GRAPH_VERSION },
+    facebook: {
+      graphUrl: stripSlash(vars.FACEBOOK_GRAPH_URL),
+      graphVersion: vars.FACEBOOK_GRAPH_VERSION,
+      humanAgentTag: vars.MESSENGER_HUMAN_AGENT === 'true',
+    },
     twitter: {
       apiUrl: stripSlash(vars.TWITTER_API_URL),
       pollMentionsSeconds: vars.X_POLL_MENTIONS_SECONDS,

@@ -12,6 +12,7 @@ const messenger = (overrides: Partial<ReplyFacts> = {}): ReplyFacts => ({
   textLength: 20,
   now: NOW,
   lastInboundAt: NOW - HOUR,
+  messengerWindowMs: 7 * DAY,
   awaitingCustomerAnswer: false,
   privateTarget: null,
   publicTargetExists: true,
@@ -27,6 +28,11 @@ describe('the platforms’ reply rules', () => {
     expect(closed?.rule).toBe('messenger-window');
     expect(closed?.reason).toContain(new Date(NOW - 7 * DAY - 1000).toISOString());
     expect(judgeReply(messenger({ lastInboundAt: null }))?.rule).toBe('messenger-window');
+    // Without the Human Agent permission, 24 hours.
+    const plain = { messengerWindowMs: DAY };
+    expect(judgeReply(messenger({ ...plain, lastInboundAt: NOW - 23 * HOUR }))).toBeNull();
+    expect(judgeReply(messenger({ ...plain, lastInboundAt: NOW - 25 * HOUR }))?.reason).toMatch(/24 hours/);
+    expect(privateReplyUntil(messenger({ ...plain, lastInboundAt: NOW - HOUR }))).toBe(NOW + 23 * HOUR);
   });
 
   it('waits for the customer after a private reply opened the conversation, or sends that reply again if it failed', () => {

@@ -22,6 +22,8 @@ export interface ReplyFacts {
   now: number;
   /** When the customer last wrote on this thread (the platform's time), if ever. */
   lastInboundAt: number | null;
+  /** How long after that Messenger takes an answer: 7 days with the Human Agent permission, else 24 hours. */
+  messengerWindowMs: number;
   /** A Messenger thread opened by our private reply, which the customer has not answered yet. */
   awaitingCustomerAnswer: boolean;
   /**
@@ -90,14 +92,18 @@ export function judgeReply(f: ReplyFacts): ReplyRefusal | null {
       reason: 'the private reply opened this conversation: Messenger allows the next message once the customer answers',
     };
   }
-  if (f.lastInboundAt === null || f.now - f.lastInboundAt > MESSENGER_HUMAN_AGENT_WINDOW_MS) {
+  if (f.lastInboundAt === null || f.now - f.lastInboundAt > f.messengerWindowMs) {
+    const allowed =
+      f.messengerWindowMs > MESSENGER_STANDARD_WINDOW_MS
+        ? 'up to 7 days after (24 hours, then with the human agent tag)'
+        : 'up to 24 hours after (this app has no human agent permission)';
     return {
       rule: 'messenger-window',
       reason:
         f.lastInboundAt === null
           ? 'the customer has not written on Messenger: Meta allows an answer only after they do'
           : `the Messenger window is closed: the customer last wrote on ${when(f.lastInboundAt)}, and Meta allows ` +
-            'answers up to 7 days after (24 hours, then with the human agent tag)',
+            `answers ${allowed}`,
     };
   }
   return null;
@@ -110,7 +116,7 @@ export function privateReplyUntil(f: ReplyFacts): number | null {
   if (f.platform !== Platform.FACEBOOK) return null;
   if (f.privateTarget) return f.privateTarget.at + PRIVATE_REPLY_WINDOW_MS;
   if (f.type === InteractionType.CONVERSATION) return null;
-  return f.lastInboundAt === null ? null : f.lastInboundAt + MESSENGER_HUMAN_AGENT_WINDOW_MS;
+  return f.lastInboundAt === null ? null : f.lastInboundAt + f.messengerWindowMs;
 }
 
 /** The thread's facts for `judgeReply`, from PostgreSQL. */
@@ -119,6 +125,7 @@ export async function replyFacts(
   interaction: { platform: Platform; type: InteractionType; account_id: string; conversation_key: string },
   visibility: Visibility,
   text: string,
+  options: { humanAgentTag: boolean },
 ): Promise<ReplyFacts> {
   const { account_id: accountId, conversation_key: key } = interaction;
   const [latest, latestReplyable] = await Promise.all([
@@ -132,6 +139,7 @@ export async function replyFacts(
     textLength: [...text].length,
     now: Date.now(),
     lastInboundAt: latest ? new Date(latest.sent_at).getTime() : null,
+    messengerWindowMs: options.humanAgentTag ? MESSENGER_HUMAN_AGENT_WINDOW_MS : MESSENGER_STANDARD_WINDOW_MS,
     awaitingCustomerAnswer: false,
     privateTarget: null,
     publicTargetExists: true,

@@ -50,6 +50,8 @@ export class ReplySender {
     private readonly secrets: SecretBox,
     private readonly facebook: FacebookGraphClient,
     private readonly twitter: TwitterClient,
+    /** Whether the Pages' app holds Meta's Human Agent permission (`MESSENGER_HUMAN_AGENT`): tag answers after 24 h. */
+    private readonly humanAgentTag = true,
   ) {}
 
   /** `finalAttempt`: a retryable failure is recorded as failed instead of thrown. */
@@ -105,7 +107,7 @@ export class ReplySender {
         recipient: { id: psid },
         text,
         accessToken: credentials.pageAccessToken,
-        humanAgentTag: await this.outsideStandardWindow(row),
+        humanAgentTag: this.humanAgentTag && (await this.outsideStandardWindow(row)),
       });
     }
     const credentials = this.secrets.openJson<TwitterAccountCredentials>(row.credentials_ciphertext);

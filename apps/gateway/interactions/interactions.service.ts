@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
+import type { AppConfig } from '@switchboard/config';
 import type { DataSource } from 'typeorm';
 import {
   acceptUpdate,
@@ -33,7 +34,7 @@ import type { Logger } from '@switchboard/observability';
 import { publish, queryOne, queryRows } from '@switchboard/persistence';
 import { hasRole, type Principal } from '../auth/principal';
 import { ApiError } from '../core/api-error';
-import { DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
+import { CONFIG, DATA_SOURCE, LOGGER, TEMPORAL_CLIENT } from '../core/tokens';
 import { MessageRouter } from '@switchboard/ingest';
 import {
   INTERACTION_COLUMNS,
@@ -65,8 +66,14 @@ export class InteractionsService {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: AppConfig,
     private readonly router: MessageRouter,
   ) {}
+
+  /** Messenger's rules as this deployment's app may use them. */
+  private get messenger() {
+    return { humanAgentTag: this.config.facebook.humanAgentTag };
+  }
 
   private isSupervisor(user: Principal): boolean {
     return hasRole(user, Role.SUPERVISOR, Role.ADMIN);
@@ -226,7 +233,7 @@ export class InteractionsService {
    */
   private async replyRules(row: InteractionRecord) {
     const judge = async (visibility: Visibility) => {
-      const facts = await replyFacts(this.dataSource, row, visibility, '');
+      const facts = await replyFacts(this.dataSource, row, visibility, '', this.messenger);
       return { facts, refusal: judgeReply(facts) };
     };
     const privately = await judge(Visibility.PRIVATE);
@@ -555,7 +562,7 @@ export class InteractionsService {
       ]);
     }
     // Before anything is stored or sent: what the platform would refuse is refused here, with its reason.
-    const facts = await replyFacts(this.dataSource, row, visibility, text);
+    const facts = await replyFacts(this.dataSource, row, visibility, text, this.messenger);
     const refusal = judgeReply(facts);
     if (refusal) throw ApiError.unprocessable(refusal.reason, [{ rule: refusal.rule }]);
     if (row.type === InteractionType.CONVERSATION && visibility === Visibility.PRIVATE) {
