@@ -311,36 +311,45 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
     },
   );
 
+  /**
+   * A supervisor's step on a waiting interaction: the offer someone holds stops counting while it runs (the step
+   * withdraws it on the row), and stands again as it was when the step changed nothing.
+   */
+  const withOfferSetAside = async <T>(
+    step: (withdrawOfferId: string | null) => Promise<T>,
+    changed: (answer: T) => boolean,
+  ): Promise<T> => {
+    const withdrawn = state.phase === 'offered' ? state.offer : null;
+    if (withdrawn) state.expiredOffers.push(withdrawn.offerId);
+    state.offer = null;
+    state.agentName = null;
+    state.phase = 'queued';
+    state.stepping += 1;
+    let answer: T;
+    try {
+      answer = await step(withdrawn?.offerId ?? null);
+    } finally {
+      state.stepping -= 1;
+    }
+    if (!changed(answer) && withdrawn && state.phase === 'queued' && state.offer === null) {
+      state.expiredOffers = state.expiredOffers.filter((id) => id !== withdrawn.offerId);
+      state.offer = withdrawn;
+    }
+    return answer;
+  };
+
   setHandler(
     assignUpdate,
     async ({ agentId, supervisorId }) => {
-      // The offer someone holds stops counting while the step runs; if the step refuses, it stands again as it was.
-      const withdrawn = state.phase === 'offered' ? state.offer : null;
-      if (withdrawn) state.expiredOffers.push(withdrawn.offerId);
-      state.offer = null;
-      state.agentName = null;
-      state.phase = 'queued';
-      state.stepping += 1;
-      let outcome: Awaited<ReturnType<InteractionActivities['assignInteraction']>>;
-      try {
-        outcome = await steps.assignInteraction({
-          interactionId,
-          agentId,
-          supervisorId,
-          withdrawOfferId: withdrawn?.offerId ?? null,
-        });
-      } finally {
-        state.stepping -= 1;
-      }
+      const outcome = await withOfferSetAside(
+        (withdrawOfferId) => steps.assignInteraction({ interactionId, agentId, supervisorId, withdrawOfferId }),
+        (answer) => !('refused' in answer),
+      );
       const settled = state.phase === 'queued' && state.offer === null;
       if ('offer' in outcome) {
         // Unless the new agent already declined it (before its answer reached here).
         if (settled && !state.expiredOffers.includes(outcome.offer.offerId)) state.offer = outcome.offer;
       } else if ('refused' in outcome) {
-        if (withdrawn && settled) {
-          state.expiredOffers = state.expiredOffers.filter((id) => id !== withdrawn.offerId);
-          state.offer = withdrawn;
-        }
         throw conflict(
           `${ASSIGN_REFUSALS[outcome.refused]} (${outcome.refused})`,
           InteractionConflict.AGENT_CANNOT_TAKE,
@@ -361,31 +370,19 @@ export async function interactionWorkflow(input: InteractionWorkflowInput): Prom
   setHandler(
     moveWaitingUpdate,
     async ({ agentId: supervisorId, toWorkgroupId, toAgentId }) => {
-      // As an assignment: the offer someone holds stops counting while the step runs, and stands again if it refuses.
-      const withdrawn = state.phase === 'offered' ? state.offer : null;
-      if (withdrawn) state.expiredOffers.push(withdrawn.offerId);
-      state.offer = null;
-      state.agentName = null;
-      state.phase = 'queued';
-      state.stepping += 1;
-      let result: Awaited<ReturnType<InteractionActivities['moveWaitingInteraction']>>;
-      try {
-        result = await steps.moveWaitingInteraction({
-          interactionId,
-          toWorkgroupId,
-          toAgentId,
-          supervisorId,
-          withdrawOfferId: withdrawn?.offerId ?? null,
-          moveId: uuid4(),
-        });
-      } finally {
-        state.stepping -= 1;
-      }
+      const result = await withOfferSetAside(
+        (withdrawOfferId) =>
+          steps.moveWaitingInteraction({
+            interactionId,
+            toWorkgroupId,
+            toAgentId,
+            supervisorId,
+            withdrawOfferId,
+            moveId: uuid4(),
+          }),
+        (answer) => answer.moved,
+      );
       if (!result.moved) {
-        if (withdrawn && state.phase === 'queued' && state.offer === null) {
-          state.expiredOffers = state.expiredOffers.filter((id) => id !== withdrawn.offerId);
-          state.offer = withdrawn;
-        }
         throw conflict('the interaction is no longer waiting for an agent', InteractionConflict.NOT_WAITING);
       }
       // A new queue entry: its overflow clock starts again, wherever it waited before.
