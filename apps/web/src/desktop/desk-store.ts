@@ -345,14 +345,15 @@ export function answerFailed(error: unknown): void {
 const accepting = new Set<string>();
 const declining = new Set<string>();
 
-/** Accepts an offer (once, however often it is asked); an offer the server no longer has leaves the screen. */
-export async function accept(id: string): Promise<void> {
-  if (accepting.has(id)) return;
-  accepting.add(id);
+/**
+ * Answers an offer once, however often it is asked (and never both ways at once); an offer the server no longer has
+ * leaves the screen with a word why.
+ */
+async function answerOffer(id: string, answering: Set<string>, answer: () => Promise<void>): Promise<void> {
+  if (accepting.has(id) || declining.has(id)) return;
+  answering.add(id);
   try {
-    const view = await api.post<Interaction>(`/api/interactions/${id}/accept`);
-    applyInteraction(view);
-    set({ selectedId: id });
+    await answer();
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 409)) {
       removeOffer(id);
@@ -361,25 +362,21 @@ export async function accept(id: string): Promise<void> {
     }
     throw error;
   } finally {
-    accepting.delete(id);
+    answering.delete(id);
   }
 }
 
+export function accept(id: string): Promise<void> {
+  return answerOffer(id, accepting, async () => {
+    applyInteraction(await api.post<Interaction>(`/api/interactions/${id}/accept`));
+    set({ selectedId: id });
+  });
+}
+
 /** Turns an offer down: it goes to the next agent at once (not back to me), and my status stays as it is. */
-export async function decline(id: string): Promise<void> {
-  if (accepting.has(id) || declining.has(id)) return;
-  declining.add(id);
-  try {
+export function decline(id: string): Promise<void> {
+  return answerOffer(id, declining, async () => {
     await api.post<Interaction>(`/api/interactions/${id}/decline`);
     removeOffer(id);
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 409)) {
-      removeOffer(id);
-      notify('warning', `That offer is no longer yours: ${error.message}`);
-      return;
-    }
-    throw error;
-  } finally {
-    declining.delete(id);
-  }
+  });
 }
