@@ -205,7 +205,9 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     await desk.getByLabel('My status').selectOption('available');
     const offer = desk.getByTestId('offer').filter({ hasText: 'Sam Lee' });
     await offer.waitFor();
-    await offer.getByRole('button', { name: /^Decline/ }).click();
+    // Declined from the keyboard (the first offer; its button says so to assistive technology).
+    expect(await offer.getByRole('button', { name: /^Decline/ }).getAttribute('aria-keyshortcuts')).toBe('Alt+Shift+D');
+    await desk.keyboard.press('Alt+Shift+D');
     await offer.waitFor({ state: 'detached' });
     // Declining is an answer: Alice stays available, and the interaction waits for someone else.
     expect(await desk.getByLabel('My status').inputValue()).toBe('available');

@@ -5,7 +5,7 @@ import type { Me } from '../lib/types';
 import { useNow } from '../components/use-now';
 import { ActionsBar } from './actions-bar';
 import { CustomerCard } from './customer-card';
-import { accept, dismiss, notify, select, setSound, startDesk, useDesk } from './desk-store';
+import { accept, decline, dismiss, notify, select, setSound, startDesk, useDesk } from './desk-store';
 import { OfferCard } from './offer-card';
 import { ReplyBox } from './reply-box';
 import { ThreadView } from './thread-view';
@@ -146,13 +146,15 @@ export function AgentDesktop({ me }: { me: Me }) {
   useEffect(() => startDesk(me), [me]);
   useEffect(() => {
     function shortcut(event: KeyboardEvent) {
-      if (event.altKey && event.shiftKey && event.code === 'KeyA') {
+      // Alt+Shift+A accepts the first offer (the soonest to expire), Alt+Shift+D declines it.
+      const answer = event.code === 'KeyA' ? accept : event.code === 'KeyD' ? decline : null;
+      if (event.altKey && event.shiftKey && answer) {
         const first = Object.values(useDesk.getState().offers).sort(
           (a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt),
         )[0];
         if (first) {
           event.preventDefault();
-          accept(first.interaction.id).catch((error: unknown) => notify('error', String(error)));
+          answer(first.interaction.id).catch((error: unknown) => notify('error', String(error)));
         }
       }
     }

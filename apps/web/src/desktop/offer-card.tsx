@@ -6,6 +6,7 @@ import { useNow } from '../components/use-now';
 import { accept, decline, notify, offerShown, type OfferEntry } from './desk-store';
 
 export const ACCEPT_SHORTCUT = 'Alt+Shift+A';
+export const DECLINE_SHORTCUT = 'Alt+Shift+D';
 
 /** An incoming offer: who, what they said, the time left to accept, Accept and Decline. */
 export function OfferCard({ offer, first }: { offer: OfferEntry; first: boolean }) {
@@ -52,6 +53,7 @@ export function OfferCard({ offer, first }: { offer: OfferEntry; first: boolean 
           className="button"
           disabled={busy}
           aria-label={`Decline the offer from ${who}`}
+          aria-keyshortcuts={first ? DECLINE_SHORTCUT : undefined}
           onClick={() => {
             setBusy(true);
             decline(id)
