@@ -184,3 +184,54 @@ describe('reply rules: 422 before anything is sent', () => {
     expect(await outbound(id)).toEqual([]);
   });
 });
+
+describe('reply rules without the Human Agent permission (MESSENGER_HUMAN_AGENT=false)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ MESSENGER_HUMAN_AGENT: 'false' });
+  }, 240_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60_000);
+
+  it('refuses a Messenger answer after 24 hours, and says until when one may go', async () => {
+    const admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
+    const account = (await admin.create<{ id: string }>('/api/accounts', facebookAccountBody())).id;
+    const care = (await admin.create<{ id: string }>('/api/workgroups', { name: 'Care' })).id;
+    const api = await createAgent(admin, 'bob', [care]);
+    const socket = await AgentSocket.connect(stack.baseUrl, api.bearer);
+    try {
+      await admin.create('/api/channels', {
+        name: 'care',
+        accountIds: [account],
+        keywords: { any: ['order'] },
+        publicWorkgroupId: care,
+        privateWorkgroupId: care,
+      });
+      expect((await socket.call('status', { status: 'available' })).event).toBe('ack');
+      stack.sim.setClock({ now: new Date(Date.now() - 2 * DAY_MS).toISOString() });
+      await stack.sim.injectMessage({ text: 'order from two days ago', from: { id: '3165599000000001' } });
+      stack.sim.setClock({ now: new Date().toISOString() });
+      const offer = await socket.next('offer');
+      const id = (offer.data.interaction as { id: string }).id;
+      expect((await socket.call('accept', { interactionId: id })).event).toBe('ack');
+      const refused = await api.post<{ error: string; details: { rule: string }[] }>(
+        `/api/interactions/${id}/replies`,
+        { text: 'Sorry for the wait!', visibility: 'private' },
+      );
+      expect(refused.status).toBe(422);
+      expect(refused.body.details).toEqual([{ rule: 'messenger-window' }]);
+      expect(refused.body.error).toMatch(/24 hours/);
+      const detail = await api.get<{ messages: { sentAt: string }[]; replyRules: { privateUntil: string } }>(
+        `/api/interactions/${id}`,
+      );
+      expect(Date.parse(detail.body.replyRules.privateUntil)).toBe(
+        Date.parse(detail.body.messages[0]!.sentAt) + DAY_MS,
+      );
+    } finally {
+      socket.close();
+    }
+  });
+});
