@@ -215,8 +215,15 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
       .body;
     expect(waiting).toMatchObject({ agentId: null });
 
+    // The supervisor goes from the dashboard's waiting count to the list, already filtered, and to the interaction.
     await supervisor.setViewportSize({ width: 1366, height: 900 });
-    await supervisor.goto(`${stack.baseUrl}/supervisor/interactions/${waiting!.id}`);
+    await supervisor.getByRole('link', { name: '1 waiting in Social Public: list them' }).click();
+    await supervisor.getByRole('heading', { name: 'Interactions' }).waitFor();
+    expect(await supervisor.getByLabel('State').inputValue()).toBe('queued');
+    const rows = supervisor.getByRole('table').getByRole('row');
+    await waitFor(async () => (await rows.count()) === 2, 10_000); // a header and Sam Lee's comment
+    await rows.nth(1).getByRole('link').click();
+    await supervisor.waitForURL(`**/supervisor/interactions/${waiting!.id}`);
     await supervisor.getByRole('heading', { name: /Facebook post or comment: Waiting/ }).waitFor();
     await supervisor.getByLabel('Send it to').selectOption({ label: 'Alice (available)' });
     await supervisor.getByRole('button', { name: 'Assign' }).click();

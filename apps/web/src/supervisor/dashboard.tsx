@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
 import { ScrollRegion } from '../components/scroll-region';
 import { api } from '../lib/api';
 import { clock, percent, secondsSince } from '../lib/format';
@@ -66,7 +67,19 @@ function WorkgroupRow({ w, at }: { w: WorkgroupStats; at: string }) {
   return (
     <tr>
       <th scope="row">{w.name}</th>
-      <td className="num">{w.waiting}</td>
+      <td className="num">
+        {w.waiting > 0 ? (
+          // To the waiting interactions themselves, where one can be assigned or moved.
+          <Link
+            href={`/supervisor/interactions?state=queued&workgroupId=${w.id}`}
+            aria-label={`${w.waiting} waiting in ${w.name}: list them`}
+          >
+            {w.waiting}
+          </Link>
+        ) : (
+          w.waiting
+        )}
+      </td>
       <td className={`num ${slow ? 'alarm' : ''}`}>
         {clock(longest)}
         {slow && <span className="visually-hidden"> (over the service level)</span>}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'wouter';
+import { Link, useSearch } from 'wouter';
 import { ScrollRegion } from '../components/scroll-region';
 import { api, errorText } from '../lib/api';
 import { when } from '../lib/format';
@@ -11,7 +11,14 @@ const STATES: InteractionState[] = ['queued', 'offered', 'connected', 'wrapup', 
 /** Every interaction, newest first, filtered by state, workgroup, agent and platform. */
 export default function InteractionsPage() {
   const [directory, setDirectory] = useState<Directory | null>(null);
-  const [filters, setFilters] = useState({ state: '', workgroupId: '', agentId: '', platform: '' });
+  // A link may open the list already filtered (the dashboard's waiting count: `?state=queued&workgroupId=…`).
+  const search = new URLSearchParams(useSearch());
+  const [filters, setFilters] = useState(() => ({
+    state: search.get('state') ?? '',
+    workgroupId: search.get('workgroupId') ?? '',
+    agentId: search.get('agentId') ?? '',
+    platform: search.get('platform') ?? '',
+  }));
   const [rows, setRows] = useState<Interaction[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
