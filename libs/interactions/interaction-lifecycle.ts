@@ -130,20 +130,7 @@ export class InteractionLifecycle {
     const result = await this.dataSource.transaction(async (manager) => {
       const row = await this.lock(manager, input.interactionId);
       if (row.state !== InteractionState.OFFERED || row.offer_id !== input.offerId) return null;
-      await manager.query(
-        `UPDATE interactions
-            SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL, reserved_agent_id = NULL
-          WHERE id = $1`,
-        [row.id],
-      );
-      await recordEvent(manager, {
-        interactionId: row.id,
-        type: 'offer.timeout',
-        state: InteractionState.QUEUED,
-        agentId: row.agent_id,
-        workgroupId: row.workgroup_id,
-        data: { offerId: input.offerId },
-      });
+      await endOffer(manager, row, 'offer.timeout', { offerId: input.offerId });
       const away = await queryRows<{ id: string }>(
         manager,
         `UPDATE users SET status = 'away', status_changed_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
@@ -210,21 +197,7 @@ export class InteractionLifecycle {
       ) {
         return null;
       }
-      await manager.query(
-        `UPDATE interactions
-            SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL, reserved_agent_id = NULL,
-                declined_agent_ids = array_append(declined_agent_ids, $2::uuid)
-          WHERE id = $1`,
-        [locked.id, input.agentId],
-      );
-      await recordEvent(manager, {
-        interactionId: locked.id,
-        type: 'offer.declined',
-        state: InteractionState.QUEUED,
-        agentId: input.agentId,
-        workgroupId: locked.workgroup_id,
-        data: { offerId: input.offerId },
-      });
+      await endOffer(manager, locked, 'offer.declined', { offerId: input.offerId }, input.agentId);
       await publishLeaving(manager, locked);
       return locked;
     });
@@ -273,19 +246,10 @@ export class InteractionLifecycle {
           };
         }
         if (row.state === InteractionState.OFFERED && input.withdrawOfferId && row.offer_id === input.withdrawOfferId) {
-          await manager.query(
-            `UPDATE interactions
-                SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL, reserved_agent_id = NULL
-              WHERE id = $1`,
-            [row.id],
-          );
-          await recordEvent(manager, {
-            interactionId: row.id,
-            type: 'offer.withdrawn',
-            state: InteractionState.QUEUED,
-            agentId: row.agent_id,
-            workgroupId: row.workgroup_id,
-            data: { offerId: row.offer_id, reason: 'assigned', supervisorId: input.supervisorId },
+          await endOffer(manager, row, 'offer.withdrawn', {
+            offerId: row.offer_id,
+            reason: 'assigned',
+            supervisorId: input.supervisorId,
           });
           await publishLeaving(manager, row);
           withdrawnFrom = row.agent_id;
@@ -558,6 +522,35 @@ export class InteractionLifecycle {
     const workgroups = new Set([...(alsoWorkgroupId ? [alsoWorkgroupId] : []), ...(agent?.workgroup_ids ?? [])]);
     if (workgroups.size > 0) await this.dispatcher.dispatch([...workgroups]);
   }
+}
+
+/**
+ * The offer `row` holds is over (timed out, declined, withdrawn): back to the queue keeping its place, the reporting
+ * event recorded; a decliner is remembered so that this queue stay does not offer it to them again.
+ */
+async function endOffer(
+  manager: EntityManager,
+  row: LockedInteraction,
+  type: 'offer.timeout' | 'offer.declined' | 'offer.withdrawn',
+  data: Record<string, unknown>,
+  declinedBy: string | null = null,
+): Promise<void> {
+  await manager.query(
+    `UPDATE interactions
+        SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL, reserved_agent_id = NULL,
+            declined_agent_ids = CASE WHEN $2::uuid IS NULL THEN declined_agent_ids
+                                      ELSE array_append(declined_agent_ids, $2::uuid) END
+      WHERE id = $1`,
+    [row.id, declinedBy],
+  );
+  await recordEvent(manager, {
+    interactionId: row.id,
+    type,
+    state: InteractionState.QUEUED,
+    agentId: row.agent_id,
+    workgroupId: row.workgroup_id,
+    data,
+  });
 }
 
 /** The interaction changed and is no longer its agent's: that agent hears of it too (their offer or work is gone). */
