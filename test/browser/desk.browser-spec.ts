@@ -304,4 +304,27 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(GRACE_SECONDS * 1000);
     await supervisor.getByRole('row', { name: /Alice/ }).getByText('offline').waitFor({ timeout: 15_000 });
   });
+
+  it('ends the session when its token stops being valid, back to the login page with the draft kept', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 820 } });
+    const page = await context.newPage();
+    await signIn(page, stack.baseUrl, 'alice', 'alice-password');
+    await page.getByRole('button', { name: /^FB Sam Lee/ }).click();
+    await page.getByRole('heading', { name: /with Sam Lee/ }).waitFor();
+    await page.getByLabel('Your public reply').fill('Half-written answer for Sam');
+    // The token stops being valid while the page is open, as when it expires (TOKEN_TTL_SECONDS, at least a minute):
+    // here because the password was changed elsewhere. The open socket is closed and the page says so.
+    expect((await admin.patch(`/api/users/${aliceId}`, { password: 'alice-new-password' })).status).toBe(200);
+    await page.getByText('Your session has ended. Sign in again to go on.').waitFor({ timeout: 15_000 });
+    await expectAccessible(page);
+    await screenshot(page, 'session-ended');
+    // Nothing typed is lost: signing in again finds the draft where it was.
+    await page.getByLabel('User name').fill('alice');
+    await page.getByLabel('Password').fill('alice-new-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: /^FB Sam Lee/ }).click();
+    await page.getByRole('heading', { name: /with Sam Lee/ }).waitFor();
+    expect(await page.getByLabel('Your public reply').inputValue()).toBe('Half-written answer for Sam');
+    await context.close();
+  });
 });
