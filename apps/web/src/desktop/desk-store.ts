@@ -85,8 +85,25 @@ const ended = new Set<string>();
 const early = new Map<string, Message[]>();
 /** The socket was down: a status found `offline` when it is back is explained. */
 let wasDisconnected = false;
-/** An offer just went back to the queue unanswered (its status frame may come before or after). */
+/**
+ * An offer just went back to the queue unanswered, and the status just went from available to away: the two frames
+ * come in either order (each gateway reads its row on its own), and together they are a missed offer.
+ */
 let missedAt = 0;
+let wentAwayAt = 0;
+const TOGETHER_MS = 10_000;
+
+function missedOffer(): void {
+  const now = serverNow();
+  if (now - missedAt >= TOGETHER_MS || now - wentAwayAt >= TOGETHER_MS || get().status !== 'away') return;
+  missedAt = 0;
+  wentAwayAt = 0;
+  notify(
+    'warning',
+    'You missed an offer: it was not accepted in time, so it went back to the queue and your status was set to ' +
+      'Away. Set yourself Available when you are back.',
+  );
+}
 /** How long an offer stays on screen past its expiry when no frame says what became of it. */
 const OFFER_GRACE_MS = 5_000;
 
@@ -111,13 +128,9 @@ function applyAgent(agent: AgentSummary): void {
   if (!me || agent.id !== me.id) return;
   const previous = get().status;
   set({ status: agent.status, statusSince: agent.statusChangedAt });
-  if (previous === 'available' && agent.status === 'away' && serverNow() - missedAt < 10_000) {
-    notify(
-      'warning',
-      'You missed an offer: it was not accepted in time, so it went back to the queue and your status was set to ' +
-        'Away. Set yourself Available when you are back.',
-    );
-    missedAt = 0;
+  if (previous === 'available' && agent.status === 'away') {
+    wentAwayAt = serverNow();
+    missedOffer();
   }
   if (agent.status === 'offline' && previous !== 'offline' && wasDisconnected) {
     notify('warning', 'You were set Offline while the connection was lost. Set yourself Available to take offers.');
@@ -133,7 +146,10 @@ function applyInteraction(view: Interaction): void {
   const offer = get().offers[view.id];
   if (offer && !(view.state === 'offered' && mine)) {
     removeOffer(view.id);
-    if (view.state === 'queued' && Date.parse(offer.expiresAt) <= serverNow() + 1000) missedAt = serverNow();
+    if (view.state === 'queued' && Date.parse(offer.expiresAt) <= serverNow() + 1000) {
+      missedAt = serverNow();
+      missedOffer();
+    }
     if (view.state === 'completed' && view.endReason === 'abandoned') {
       notify('info', 'An offer was withdrawn: the customer deleted what they had written.');
     }
@@ -214,7 +230,11 @@ function applyOffer(data: Offer): void {
 function expireOffers(): void {
   const now = serverNow();
   for (const offer of Object.values(get().offers)) {
-    if (Date.parse(offer.expiresAt) + OFFER_GRACE_MS < now) removeOffer(offer.interaction.id);
+    if (Date.parse(offer.expiresAt) + OFFER_GRACE_MS < now) {
+      removeOffer(offer.interaction.id);
+      missedAt = now;
+      missedOffer();
+    }
   }
 }
 
