@@ -276,6 +276,28 @@ describe('agent desktop and supervisor dashboard in Chromium', () => {
     expect(await desk.getByLabel('My status').inputValue()).toBe('available');
   });
 
+  it("lets the supervisor disconnect an agent's interaction from its page: the wrap-up is the agent's", async () => {
+    const connected = (await admin.get<{ id: string }[]>(`/api/interactions?state=connected&agentId=${aliceId}`)).body;
+    let tomsId = '';
+    for (const { id } of connected) {
+      const detail = await admin.get<{ customer: { name: string | null } | null }>(`/api/interactions/${id}`);
+      if (detail.body.customer?.name === 'Tom Ek') tomsId = id;
+    }
+    expect(tomsId).not.toBe('');
+    await supervisor.goto(`${stack.baseUrl}/supervisor/interactions/${tomsId}`);
+    await supervisor.getByRole('heading', { name: /Facebook post or comment: Connected/ }).waitFor();
+    await supervisor.getByRole('button', { name: 'Disconnect' }).click();
+    await supervisor.getByRole('status').filter({ hasText: 'Disconnected: the agent now wraps it up.' }).waitFor();
+    await supervisor.getByRole('heading', { name: /Facebook post or comment: Wrap-up/ }).waitFor();
+    await expectAccessible(supervisor);
+    // On Alice's desk it is in wrap-up, hers to finish.
+    await desk
+      .getByRole('button', { name: /^FB Tom Ek/ })
+      .filter({ hasText: 'Wrap-up' })
+      .waitFor();
+    await supervisor.goto(`${stack.baseUrl}/supervisor`);
+  });
+
   it('fits a narrow window', async () => {
     await desk.setViewportSize({ width: 420, height: 900 });
     await desk.getByRole('heading', { name: 'Offers' }).waitFor();

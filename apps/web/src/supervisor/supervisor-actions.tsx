@@ -22,7 +22,9 @@ export function SupervisorActions({
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const waiting = detail.state === 'queued' || detail.state === 'offered';
-  if (!waiting && detail.state !== 'connected') return null;
+  const actionable = waiting || detail.state === 'connected';
+  // Once nothing is left to do (disconnected: the agent's wrap-up), what was done is still said.
+  if (!actionable && !done) return null;
 
   async function run(what: string, path: string, body?: Record<string, string>) {
     setBusy(true);
@@ -52,51 +54,53 @@ export function SupervisorActions({
   return (
     <section className="card supervisor-actions" aria-labelledby={`${selectId}-title`}>
       <h2 id={`${selectId}-title`}>{waiting ? 'Assign or move' : 'Step in'}</h2>
-      <form className="row" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={selectId}>{waiting ? 'Send it to' : 'Transfer to'}</label>
-          <select id={selectId} value={target} required onChange={(e) => setTarget(e.target.value)}>
-            {waiting ? (
-              <>
-                <option value="">Choose an agent or a queue</option>
-                <optgroup label="Offer it now to">
-                  {directory?.agents
-                    .filter((a) => a.id !== detail.agentId)
-                    .map((a) => (
-                      <option key={a.id} value={`agent:${a.id}`} disabled={a.status === 'offline'}>
-                        {a.displayName} ({a.status})
-                      </option>
-                    ))}
-                </optgroup>
-                <optgroup label="Move to the queue of">
-                  {directory?.workgroups
-                    .filter((w) => w.id !== detail.workgroupId)
-                    .map((w) => (
-                      <option key={w.id} value={`wg:${w.id}`}>
-                        {w.name}
-                      </option>
-                    ))}
-                </optgroup>
-              </>
-            ) : (
-              <TransferTargets directory={directory} />
-            )}
-          </select>
-        </div>
-        <button type="submit" className="button primary" disabled={busy || !target}>
-          {!waiting ? 'Transfer' : target.startsWith('wg:') ? 'Move' : 'Assign'}
-        </button>
-        {!waiting && (
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            onClick={() => void run('Disconnected: the agent now wraps it up.', 'disconnect')}
-          >
-            Disconnect
+      {actionable && (
+        <form className="row" onSubmit={submit}>
+          <div className="field">
+            <label htmlFor={selectId}>{waiting ? 'Send it to' : 'Transfer to'}</label>
+            <select id={selectId} value={target} required onChange={(e) => setTarget(e.target.value)}>
+              {waiting ? (
+                <>
+                  <option value="">Choose an agent or a queue</option>
+                  <optgroup label="Offer it now to">
+                    {directory?.agents
+                      .filter((a) => a.id !== detail.agentId)
+                      .map((a) => (
+                        <option key={a.id} value={`agent:${a.id}`} disabled={a.status === 'offline'}>
+                          {a.displayName} ({a.status})
+                        </option>
+                      ))}
+                  </optgroup>
+                  <optgroup label="Move to the queue of">
+                    {directory?.workgroups
+                      .filter((w) => w.id !== detail.workgroupId)
+                      .map((w) => (
+                        <option key={w.id} value={`wg:${w.id}`}>
+                          {w.name}
+                        </option>
+                      ))}
+                  </optgroup>
+                </>
+              ) : (
+                <TransferTargets directory={directory} />
+              )}
+            </select>
+          </div>
+          <button type="submit" className="button primary" disabled={busy || !target}>
+            {!waiting ? 'Transfer' : target.startsWith('wg:') ? 'Move' : 'Assign'}
           </button>
-        )}
-      </form>
+          {!waiting && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => void run('Disconnected: the agent now wraps it up.', 'disconnect')}
+            >
+              Disconnect
+            </button>
+          )}
+        </form>
+      )}
       {problem && (
         <p className="error" role="alert">
           {problem}
