@@ -16,6 +16,11 @@ export interface InteractionActivityDeps {
   logger: Logger;
 }
 
+/** What a lifecycle step takes: the activity passes it on as the workflow gave it. */
+type StepInput<K extends 'overflow' | 'declineOffer' | 'assign' | 'moveWaiting'> = Parameters<
+  InteractionLifecycle[K]
+>[0];
+
 /** Attempts before a reply that keeps failing for a retryable reason is recorded as failed. */
 export const REPLY_MAX_ATTEMPTS = 8;
 
@@ -62,40 +67,22 @@ export function createInteractionActivities({ lifecycle, replies, logger }: Inte
       return step('expireOffer', input, () => lifecycle.expireOffer(input));
     },
 
-    async overflowInteraction(input: {
-      interactionId: string;
-      fromWorkgroupId: string;
-      toWorkgroupId: string;
-    }): Promise<{ moved: boolean; settings: RoutingSettings }> {
+    async overflowInteraction(input: StepInput<'overflow'>): Promise<{ moved: boolean; settings: RoutingSettings }> {
       return step('overflow', input, () => lifecycle.overflow(input));
     },
 
-    async declineOffer(input: {
-      interactionId: string;
-      offerId: string;
-      agentId: string;
-    }): Promise<{ declined: boolean }> {
+    async declineOffer(input: StepInput<'declineOffer'>): Promise<{ declined: boolean }> {
       return step('declineOffer', input, () => lifecycle.declineOffer(input));
     },
 
     /** A supervisor's assignment: the new offer, or why it could not be made (nothing changed then). */
-    async assignInteraction(input: {
-      interactionId: string;
-      agentId: string;
-      supervisorId: string;
-      withdrawOfferId: string | null;
-    }): Promise<AssignmentOutcome> {
+    async assignInteraction(input: StepInput<'assign'>): Promise<AssignmentOutcome> {
       return step('assign', input, () => lifecycle.assign(input));
     },
 
-    async moveWaitingInteraction(input: {
-      interactionId: string;
-      toWorkgroupId: string | null;
-      toAgentId: string | null;
-      supervisorId: string;
-      withdrawOfferId: string | null;
-      moveId: string;
-    }): Promise<{ moved: boolean; settings: RoutingSettings }> {
+    async moveWaitingInteraction(
+      input: StepInput<'moveWaiting'>,
+    ): Promise<{ moved: boolean; settings: RoutingSettings }> {
       return step('moveWaiting', input, () => lifecycle.moveWaiting(input));
     },
 

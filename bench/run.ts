@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { repoRoot } from '@switchboard/config';
 import { performance } from 'node:perf_hooks';
 import { AgentSocket } from '../test/support/agent-socket';
-import { ApiClient } from '../test/support/api-client';
-import { createAgent, facebookAccountBody } from '../test/support/builders';
-import { ADMIN_PASSWORD, startStack } from '../test/support/stack';
+import { startStack } from '../test/support/stack';
+import { configureBench } from './setup';
 import { percentileSummary } from './stats';
 
 /**
@@ -21,12 +20,7 @@ async function main(): Promise<void> {
   const stack = await startStack({ LOG_LEVEL: 'error' });
   const startupMs = performance.now() - started;
   try {
-    const admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
-    const account = await admin.create('/api/accounts', facebookAccountBody('Bench'));
-    const workgroup = await admin.create('/api/workgroups', { name: 'Bench', acceptTimeoutSeconds: 600 });
-    await admin.create('/api/channels', { name: 'bench', accountIds: [account.id], publicWorkgroupId: workgroup.id });
-    await admin.create('/api/wrapup-codes', { code: 'bench', label: 'Bench' });
-    const agent = await createAgent(admin, 'bench-agent', [workgroup.id], { conversation: 50, directMessage: 0 });
+    const { agent } = await configureBench(stack);
     const socket = await AgentSocket.connect(stack.baseUrl, agent.bearer);
     await socket.call('status', { status: 'available' });
 

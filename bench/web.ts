@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '@switchboard/config';
-import { ApiClient } from '../test/support/api-client';
 import { launchBrowser, signIn } from '../test/support/browser';
-import { createAgent, facebookAccountBody } from '../test/support/builders';
-import { ADMIN_PASSWORD, startStack, waitFor } from '../test/support/stack';
+import { startStack, waitFor } from '../test/support/stack';
+import { configureBench } from './setup';
 import { percentileSummary } from './stats';
 
 /**
@@ -24,12 +23,7 @@ async function main(): Promise<void> {
   const stack = await startStack({ LOG_LEVEL: 'error' });
   const browser = await launchBrowser();
   try {
-    const admin = await ApiClient.login(stack.baseUrl, 'admin', ADMIN_PASSWORD);
-    const account = await admin.create('/api/accounts', facebookAccountBody('Bench'));
-    const workgroup = await admin.create('/api/workgroups', { name: 'Bench', acceptTimeoutSeconds: 600 });
-    await admin.create('/api/channels', { name: 'bench', accountIds: [account.id], publicWorkgroupId: workgroup.id });
-    await admin.create('/api/wrapup-codes', { code: 'bench', label: 'Bench' });
-    const agent = await createAgent(admin, 'bench-agent', [workgroup.id], { conversation: 50, directMessage: 0 });
+    const { agent } = await configureBench(stack);
 
     const desk = await (await browser.newContext({ viewport: { width: 1366, height: 820 } })).newPage();
     const scripts: string[] = [];

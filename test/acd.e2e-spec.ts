@@ -1,6 +1,6 @@
 import { AgentSocket } from './support/agent-socket';
 import { ApiClient } from './support/api-client';
-import { createAgent, facebookAccountBody } from './support/builders';
+import { createAgent, createChannel, facebookAccountBody } from './support/builders';
 import { ADMIN_PASSWORD, startStack, waitFor, type Stack } from './support/stack';
 
 interface View {
@@ -38,13 +38,7 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
       const me = await api.get<{ id: string }>('/api/agents/me');
       agents[username] = { id: me.body.id, api, socket: await AgentSocket.connect(stack.baseUrl, api.bearer) };
     }
-    await admin.create('/api/channels', {
-      name: 'care',
-      accountIds: [account],
-      keywords: { any: ['order'] },
-      publicWorkgroupId: care,
-      privateWorkgroupId: care,
-    });
+    await createChannel(admin, { accountId: account, workgroupId: care });
   }, 240_000);
 
   afterAll(async () => {
@@ -235,12 +229,11 @@ describe('ACD: decline, assign, and a supervisor stepping in', () => {
         overflow: { afterSeconds: 2, workgroupId: care },
       })
     ).id;
-    await admin.create('/api/channels', {
+    await createChannel(admin, {
+      accountId: account,
+      workgroupId: firstLine,
       name: 'first line',
-      accountIds: [account],
-      keywords: { any: ['#firstline'] },
-      publicWorkgroupId: firstLine,
-      privateWorkgroupId: firstLine,
+      any: ['#firstline'],
       priority: 10,
     });
     await status('alice', 'available');

@@ -1,6 +1,6 @@
 import { AgentSocket } from './support/agent-socket';
 import { ApiClient } from './support/api-client';
-import { createAgent, facebookAccountBody } from './support/builders';
+import { createAgent, createChannel, facebookAccountBody } from './support/builders';
 import { ADMIN_PASSWORD, startStack, type Stack } from './support/stack';
 
 interface Detail {
@@ -29,13 +29,7 @@ describe('reply rules: 422 before anything is sent', () => {
       .id;
     api = await createAgent(admin, 'alice', [care], { conversation: 10, directMessage: 10 });
     socket = await AgentSocket.connect(stack.baseUrl, api.bearer);
-    await admin.create('/api/channels', {
-      name: 'care',
-      accountIds: [account],
-      keywords: { any: ['order'] },
-      publicWorkgroupId: care,
-      privateWorkgroupId: care,
-    });
+    await createChannel(admin, { accountId: account, workgroupId: care });
     expect((await socket.call('status', { status: 'available' })).event).toBe('ack');
   }, 240_000);
 
@@ -203,13 +197,7 @@ describe('reply rules without the Human Agent permission (MESSENGER_HUMAN_AGENT=
     const api = await createAgent(admin, 'bob', [care]);
     const socket = await AgentSocket.connect(stack.baseUrl, api.bearer);
     try {
-      await admin.create('/api/channels', {
-        name: 'care',
-        accountIds: [account],
-        keywords: { any: ['order'] },
-        publicWorkgroupId: care,
-        privateWorkgroupId: care,
-      });
+      await createChannel(admin, { accountId: account, workgroupId: care });
       expect((await socket.call('status', { status: 'available' })).event).toBe('ack');
       stack.sim.setClock({ now: new Date(Date.now() - 2 * DAY_MS).toISOString() });
       await stack.sim.injectMessage({ text: 'order from two days ago', from: { id: '3165599000000001' } });

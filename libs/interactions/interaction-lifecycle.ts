@@ -313,14 +313,7 @@ export class InteractionLifecycle {
         ? await queryOne(manager, `SELECT 1 FROM users WHERE id = $1 AND 'agent' = ANY(roles)`, [input.toAgentId])
         : await queryOne(manager, 'SELECT 1 FROM workgroups WHERE id = $1', [input.toWorkgroupId]);
       if (!target) return null;
-      await manager.query(
-        `UPDATE interactions
-            SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL,
-                workgroup_id = COALESCE($2, workgroup_id), reserved_agent_id = $3, queued_at = now(),
-                declined_agent_ids = '{}'
-          WHERE id = $1`,
-        [locked.id, input.toWorkgroupId, input.toAgentId],
-      );
+      await requeue(manager, locked.id, input);
       await recordEvent(manager, {
         interactionId: locked.id,
         type: 'queue.transferred',
@@ -400,13 +393,7 @@ export class InteractionLifecycle {
       if (row.state !== InteractionState.CONNECTED) {
         throw new TransitionConflictError(`interaction ${row.id} is ${row.state}, not connected`);
       }
-      await manager.query(
-        `UPDATE interactions
-            SET state = 'queued', agent_id = NULL, workgroup_id = COALESCE($2, workgroup_id), reserved_agent_id = $3,
-                queued_at = now(), offer_id = NULL, offer_expires_at = NULL, declined_agent_ids = '{}'
-          WHERE id = $1`,
-        [row.id, input.toWorkgroupId, input.toAgentId],
-      );
+      await requeue(manager, row.id, input);
       await recordEvent(manager, {
         interactionId: row.id,
         type: 'transferred',
@@ -522,6 +509,25 @@ export class InteractionLifecycle {
     const workgroups = new Set([...(alsoWorkgroupId ? [alsoWorkgroupId] : []), ...(agent?.workgroup_ids ?? [])]);
     if (workgroups.size > 0) await this.dispatcher.dispatch([...workgroups]);
   }
+}
+
+/**
+ * A transfer, of a connected interaction or of one still waiting: a new entry in another workgroup's queue, or in its
+ * own reserved for one agent; its queue time starts again and earlier declines are forgotten.
+ */
+async function requeue(
+  manager: EntityManager,
+  interactionId: string,
+  target: { toWorkgroupId: string | null; toAgentId: string | null },
+): Promise<void> {
+  await manager.query(
+    `UPDATE interactions
+        SET state = 'queued', agent_id = NULL, offer_id = NULL, offer_expires_at = NULL,
+            workgroup_id = COALESCE($2, workgroup_id), reserved_agent_id = $3, queued_at = now(),
+            declined_agent_ids = '{}'
+      WHERE id = $1`,
+    [interactionId, target.toWorkgroupId, target.toAgentId],
+  );
 }
 
 /**

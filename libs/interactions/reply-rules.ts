@@ -112,63 +112,61 @@ export function judgeReply(f: ReplyFacts): ReplyRefusal | null {
 type Executor = DataSource | EntityManager;
 
 /** Until when a private answer may still go (Messenger's 7 days from the customer's last message, or from the comment). */
-export function privateReplyUntil(f: ReplyFacts): number | null {
+export function privateReplyUntil(f: ThreadFacts): number | null {
   if (f.platform !== Platform.FACEBOOK) return null;
   if (f.privateTarget) return f.privateTarget.at + PRIVATE_REPLY_WINDOW_MS;
   if (f.type === InteractionType.CONVERSATION) return null;
   return f.lastInboundAt === null ? null : f.lastInboundAt + f.messengerWindowMs;
 }
 
-/** The thread's facts for `judgeReply`, from PostgreSQL. */
+/** What `judgeReply` needs of the thread, whichever way the reply goes (`visibility` and `textLength` are the reply's). */
+export type ThreadFacts = Omit<ReplyFacts, 'visibility' | 'textLength'>;
+
+/** The thread's facts for `judgeReply`, from PostgreSQL: one reading serves a public and a private answer alike. */
 export async function replyFacts(
   executor: Executor,
   interaction: { platform: Platform; type: InteractionType; account_id: string; conversation_key: string },
-  visibility: Visibility,
-  text: string,
   options: { humanAgentTag: boolean },
-): Promise<ReplyFacts> {
+): Promise<ThreadFacts> {
   const { account_id: accountId, conversation_key: key } = interaction;
   const [latest, latestReplyable] = await Promise.all([
     latestInboundMessage(executor, accountId, key),
     latestInboundMessage(executor, accountId, key, { replyable: true }),
   ]);
-  const facts: ReplyFacts = {
+  const facts: ThreadFacts = {
     platform: interaction.platform,
     type: interaction.type,
-    visibility,
-    textLength: [...text].length,
     now: Date.now(),
     lastInboundAt: latest ? new Date(latest.sent_at).getTime() : null,
     messengerWindowMs: options.humanAgentTag ? MESSENGER_HUMAN_AGENT_WINDOW_MS : MESSENGER_STANDARD_WINDOW_MS,
     awaitingCustomerAnswer: false,
     privateTarget: null,
-    publicTargetExists: true,
+    publicTargetExists: latestReplyable !== null,
   };
-  if (visibility === Visibility.PUBLIC) {
-    if (interaction.platform === Platform.FACEBOOK) {
-      // Replies go under the thread's root (the top-level comment or the visitor post).
-      const root = await queryOne<{ deleted: boolean }>(
+  const facebook = interaction.platform === Platform.FACEBOOK;
+  if (interaction.type === InteractionType.CONVERSATION) {
+    if (!facebook) return facts;
+    // Public replies go under the thread's root (the top-level comment or the visitor post); a private one answers
+    // the customer's latest comment, once.
+    const [root, earlier] = await Promise.all([
+      queryOne<{ deleted: boolean }>(
         executor,
         `SELECT deleted_at IS NOT NULL AS deleted FROM messages
           WHERE account_id = $1 AND platform_message_id = $2 AND direction = 'inbound'`,
         [accountId, key],
-      );
-      facts.publicTargetExists = root ? !root.deleted : latestReplyable !== null;
-    } else {
-      facts.publicTargetExists = latestReplyable !== null;
-    }
-    return facts;
-  }
-  if (interaction.platform !== Platform.FACEBOOK) return facts;
-  if (interaction.type === InteractionType.CONVERSATION) {
+      ),
+      latestReplyable?.platform_message_id
+        ? queryOne<{ n: number }>(
+            executor,
+            `SELECT count(*)::int AS n FROM messages
+              WHERE account_id = $1 AND in_reply_to = $2 AND direction = 'outbound' AND visibility = 'private'
+                AND delivery_status IS DISTINCT FROM 'failed'`,
+            [accountId, latestReplyable.platform_message_id],
+          )
+        : null,
+    ]);
+    if (root) facts.publicTargetExists = !root.deleted;
     if (latestReplyable?.platform_message_id) {
-      const earlier = await queryOne<{ n: number }>(
-        executor,
-        `SELECT count(*)::int AS n FROM messages
-          WHERE account_id = $1 AND in_reply_to = $2 AND direction = 'outbound' AND visibility = 'private'
-            AND delivery_status IS DISTINCT FROM 'failed'`,
-        [accountId, latestReplyable.platform_message_id],
-      );
       facts.privateTarget = {
         id: latestReplyable.platform_message_id,
         at: new Date(latestReplyable.sent_at).getTime(),
@@ -177,7 +175,7 @@ export async function replyFacts(
     }
     return facts;
   }
-  if (latest) return facts;
+  if (!facebook || latest) return facts;
   // No message of the customer's yet: a thread our private reply to a comment opened (still keyed by the comment until
   // Meta names their Messenger id). Once that reply went, the next message waits for their answer; if it failed, the
   // next message is that private reply again, under the comment's rules.

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../support/api-client';
 import { accessibilityProblems, launchBrowser, screenshot, signIn } from '../support/browser';
-import { createAgent, facebookAccountBody } from '../support/builders';
+import { createAgent, createChannel, facebookAccountBody } from '../support/builders';
 import { ADMIN_PASSWORD, startStack, type Stack } from '../support/stack';
 
 /**
@@ -20,13 +20,7 @@ describe('the desk: missed offers and everything a thread can hold', () => {
     const account = (await admin.create<{ id: string }>('/api/accounts', facebookAccountBody())).id;
     const care = (await admin.create<{ id: string }>('/api/workgroups', { name: 'Care', acceptTimeoutSeconds: 5 })).id;
     await createAgent(admin, 'erin', [care]);
-    await admin.create('/api/channels', {
-      name: 'care',
-      accountIds: [account],
-      keywords: { any: ['order'] },
-      publicWorkgroupId: care,
-      privateWorkgroupId: care,
-    });
+    await createChannel(admin, { accountId: account, workgroupId: care });
     browser = await launchBrowser();
     desk = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
     await signIn(desk, stack.baseUrl, 'erin', 'erin-password');

@@ -47,3 +47,18 @@ export async function createAgent(
   });
   return ApiClient.login(admin.baseUrl, username, `${username}-password`);
 }
+
+/** A channel sending both public and private messages of one account that match `any` to one workgroup. */
+export async function createChannel(
+  admin: ApiClient,
+  options: { accountId: string; workgroupId: string; name?: string; any?: string[]; priority?: number },
+): Promise<{ id: string }> {
+  return admin.create<{ id: string }>('/api/channels', {
+    name: options.name ?? 'care',
+    accountIds: [options.accountId],
+    keywords: { any: options.any ?? ['order'] },
+    publicWorkgroupId: options.workgroupId,
+    privateWorkgroupId: options.workgroupId,
+    ...(options.priority === undefined ? {} : { priority: options.priority }),
+  });
+}

@@ -232,15 +232,12 @@ export class InteractionsService {
    * agent types), and until when a private answer may go. `POST /replies` judges again, with the text.
    */
   private async replyRules(row: InteractionRecord) {
-    const judge = async (visibility: Visibility) => {
-      const facts = await replyFacts(this.dataSource, row, visibility, '', this.messenger);
-      return { facts, refusal: judgeReply(facts) };
-    };
-    const privately = await judge(Visibility.PRIVATE);
-    const until = privateReplyUntil(privately.facts);
+    const thread = await replyFacts(this.dataSource, row, this.messenger);
+    const judge = (visibility: Visibility) => judgeReply({ ...thread, visibility, textLength: 0 });
+    const until = privateReplyUntil(thread);
     return {
-      public: row.type === InteractionType.CONVERSATION ? (await judge(Visibility.PUBLIC)).refusal : null,
-      private: privately.refusal,
+      public: row.type === InteractionType.CONVERSATION ? judge(Visibility.PUBLIC) : null,
+      private: judge(Visibility.PRIVATE),
       privateUntil: until === null ? null : new Date(until).toISOString(),
     };
   }
@@ -562,8 +559,8 @@ export class InteractionsService {
       ]);
     }
     // Before anything is stored or sent: what the platform would refuse is refused here, with its reason.
-    const facts = await replyFacts(this.dataSource, row, visibility, text, this.messenger);
-    const refusal = judgeReply(facts);
+    const facts = await replyFacts(this.dataSource, row, this.messenger);
+    const refusal = judgeReply({ ...facts, visibility, textLength: [...text].length });
     if (refusal) throw ApiError.unprocessable(refusal.reason, [{ rule: refusal.rule }]);
     if (row.type === InteractionType.CONVERSATION && visibility === Visibility.PRIVATE) {
       return this.escalate(user, row, text);
